@@ -1,0 +1,67 @@
+import { Pool, neonConfig } from '@neondatabase/serverless';
+import { drizzle, type NeonDatabase } from 'drizzle-orm/neon-serverless';
+import type { Logger } from '../lib/logger';
+import * as schema from './schema';
+
+/**
+ * The only module that decides how the worker reaches Postgres.
+ *
+ * Transport: the Neon driver's WebSocket `Pool`, for one-shot queries and
+ * interactive transactions alike (see docs/decisions/001-database-transport.md).
+ * A pool lives for one request or one queue batch and is ended through
+ * `waitUntil`; Workers forbid sharing sockets across requests.
+ */
+
+export type Database = NeonDatabase<typeof schema>;
+
+let configuredProxy: string | undefined;
+
+/** Local runs reach Postgres through our WebSocket proxy; production keeps Neon's defaults. */
+function configureTransport(wsProxy: string | undefined) {
+  if (!wsProxy || configuredProxy === wsProxy) return;
+  neonConfig.wsProxy = (host, port) => `${wsProxy}?address=${host}:${port}`;
+  neonConfig.useSecureWebSocket = false;
+  neonConfig.pipelineTLS = false;
+  neonConfig.pipelineConnect = false;
+  configuredProxy = wsProxy;
+}
+
+export interface DbHandle {
+  /** Opens the pool on first use, so requests that never touch Postgres never connect. */
+  readonly db: Database;
+  readonly pool: Pool;
+  readonly opened: boolean;
+  close(): Promise<void>;
+}
+
+export function createDbHandle(options: { databaseUrl: string; wsProxy?: string; log: Logger }): DbHandle {
+  let pool: Pool | undefined;
+  let db: Database | undefined;
+  const open = () => {
+    if (!pool) {
+      configureTransport(options.wsProxy);
+      pool = new Pool({ connectionString: options.databaseUrl, max: 5, connectionTimeoutMillis: 5_000 });
+      // Without a listener, an error on an idle client (e.g. after end()) is an uncaught exception.
+      pool.on('error', (error) => options.log.warn('db.pool_error', { error: error.message }));
+      db = drizzle({ client: pool, schema });
+    }
+    return { pool, db: db as Database };
+  };
+  return {
+    get db() {
+      return open().db;
+    },
+    get pool() {
+      return open().pool;
+    },
+    get opened() {
+      return pool !== undefined;
+    },
+    async close() {
+      const current = pool;
+      pool = undefined;
+      db = undefined;
+      if (current) await current.end().catch(() => undefined);
+    },
+  };
+}
