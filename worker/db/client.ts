@@ -1,5 +1,6 @@
 import { Pool, neonConfig } from '@neondatabase/serverless';
 import { drizzle, type NeonDatabase } from 'drizzle-orm/neon-serverless';
+import { AppError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import * as schema from './schema';
 
@@ -34,15 +35,22 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-export function createDbHandle(options: { databaseUrl: string; wsProxy?: string; log: Logger }): DbHandle {
+export function createDbHandle(options: {
+  databaseUrl: string | undefined;
+  wsProxy?: string;
+  log: Logger;
+}): DbHandle {
   let pool: Pool | undefined;
   let db: Database | undefined;
   const open = () => {
     if (!pool) {
+      if (!options.databaseUrl) {
+        throw new AppError('MISCONFIGURED', { detail: 'Missing configuration: DATABASE_URL' });
+      }
       configureTransport(options.wsProxy);
       pool = new Pool({ connectionString: options.databaseUrl, max: 5, connectionTimeoutMillis: 5_000 });
       // Without a listener, an error on an idle client (e.g. after end()) is an uncaught exception.
-      pool.on('error', (error) => options.log.warn('db.pool_error', { error: error.message }));
+      pool.on('error', (error: Error) => options.log.warn('db.pool_error', { error: error.message }));
       db = drizzle({ client: pool, schema });
     }
     return { pool, db: db as Database };

@@ -1,0 +1,32 @@
+import { readConfig } from '../lib/config';
+import { createLogger } from '../lib/logger';
+import { createReporter } from '../lib/sentry';
+import { heartbeatMessage } from '../queues/messages';
+
+/** Cron expressions of wrangler.toml `[triggers]`; a test keeps the two in step. */
+export const CRONS = {
+  everyMinute: '* * * * *',
+  everyQuarterHour: '*/15 * * * *',
+  daily: '0 3 * * *',
+} as const;
+
+/**
+ * The `scheduled` export only enqueues; queue consumers do the work, with
+ * retries. Each tick sends a heartbeat so operators can see the pipeline live;
+ * later features add their jobs per cron (outbox sweep, drips, webhook health).
+ */
+export async function handleScheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
+  const config = readConfig(env);
+  const log = createLogger(config.LOG_LEVEL, { cron: controller.cron });
+  const source = `cron:${controller.cron}`;
+  try {
+    const known = (Object.values(CRONS) as string[]).includes(controller.cron);
+    if (!known) log.warn('cron.unknown', {});
+    await env.DOMAIN_EVENTS_QUEUE.send(heartbeatMessage(source, controller.scheduledTime), { contentType: 'json' });
+    log.info('cron.enqueued', { jobs: 1, scheduledTime: new Date(controller.scheduledTime).toISOString() });
+  } catch (error) {
+    log.error('cron.failed', { error: error instanceof Error ? error.message : String(error) });
+    createReporter(config, ctx)?.captureException(error, { requestId: source });
+    throw error;
+  }
+}
