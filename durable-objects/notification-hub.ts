@@ -100,3 +100,8 @@ export class NotificationHub extends DurableObject<Env> {
     }
   }
 }
+
+/** The binding, typed: `wrangler types` cannot see the class behind it. */
+export function notificationHubs(env: Env): DurableObjectNamespace<NotificationHub> {
+  return env.NOTIFICATION_HUB as unknown as DurableObjectNamespace<NotificationHub>;
+}

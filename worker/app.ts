@@ -6,15 +6,14 @@ import { createMethodLookup } from './lib/route-table';
 import { limitBodySize, requireJsonBody } from './middleware/api-guards';
 import { handleError } from './middleware/error-handler';
 import { requestContext } from './middleware/request-context';
-import { healthRoutes } from './modules/health/health.routes';
-import { systemRoutes } from './modules/system/system.routes';
+import { MODULES, type ModuleMount } from './modules';
 import { handleRemixRequest } from './remix';
 
 /**
  * The whole HTTP surface: `/api/v1/*` (JSON, OpenAPI-described), operations
  * endpoints, and the Remix UI for everything else.
  */
-export function createApp() {
+export function createApp(modules: readonly ModuleMount[] = MODULES) {
   const app = createRouter();
 
   app.onError(handleError);
@@ -29,8 +28,7 @@ export function createApp() {
   );
   app.use('/api/*', limitBodySize, requireJsonBody);
 
-  app.route('/', healthRoutes);
-  app.route('/api/v1/system', systemRoutes);
+  for (const module of modules) app.route(module.prefix, module.routes);
   registerOpenApiDocs(app);
 
   const allowedMethods = createMethodLookup(() => app.routes);
