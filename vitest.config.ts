@@ -2,14 +2,18 @@ import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects, run in this order by `npm test`:
+ * Three projects, run one group after the other (`sequence.groupOrder`):
  *  - workers: the worker inside workerd against real Postgres (embedded) and
  *    Redis (through our Upstash REST endpoint), started by the global setup;
  *  - node: Node-side checks of the local stack and of the test runner itself;
  *  - browser: the real `npm start` driven by Debian chromium.
  */
+/** Set only by test/node/exit-code.test.ts: swaps the suite for one test that must fail. */
+const deliberateFailure = process.env.ALFORIS_DELIBERATE_FAILURE === '1';
+
 export default defineConfig({
   test: {
+    reporters: deliberateFailure ? ['default'] : ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     projects: [
       {
         plugins: [
@@ -32,7 +36,8 @@ export default defineConfig({
         },
         test: {
           name: 'workers',
-          include: ['test/workers/**/*.test.ts'],
+          include: deliberateFailure ? ['test/fixtures/deliberate-failure.test.ts'] : ['test/workers/**/*.test.ts'],
+          sequence: { groupOrder: 0 },
           globalSetup: ['./test/setup/global-setup.ts'],
           setupFiles: ['./test/workers/setup.ts'],
           testTimeout: 20_000,
@@ -44,6 +49,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
+          sequence: { groupOrder: 1 },
           include: ['test/node/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -53,6 +59,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           environment: 'node',
+          sequence: { groupOrder: 2 },
           include: ['test/browser/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
