@@ -15,6 +15,15 @@ export function loader({ request }: LoaderFunctionArgs) {
  * Remix fetcher submission gets JSON, so the page does not navigate.
  */
 export async function action({ request }: ActionFunctionArgs) {
+  // A preference cookie is low stakes, but other sites still may not set it.
+  // Sec-Fetch-Site (sent by browsers) does not depend on proxies' Host rewrites.
+  if (request.headers.get('Sec-Fetch-Site') === 'cross-site') {
+    return Response.json(
+      { type: 'about:blank', title: 'Forbidden', status: 403, detail: 'Cross-origin request refused.' },
+      { status: 403, headers: { 'Content-Type': 'application/problem+json' } },
+    );
+  }
+
   const form = await request.formData().catch(() => null);
   const parsed = themeFormSchema.safeParse({
     theme: form?.get('theme') ?? undefined,
