@@ -208,6 +208,27 @@ describe('home page', () => {
   });
 });
 
+describe('navigation', () => {
+  it('opens a section from the main navigation without a full page load', async () => {
+    const { page, errors } = await openPage();
+    await page.goto(`${app.url}/`);
+    await waitForHydration(page);
+    // Survives client-side navigations, not a document load.
+    await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
+
+    const nav = page.getByRole('navigation', { name: 'Navigation principale' });
+    await nav.getByRole('link', { name: 'Mandats' }).click();
+    await page.waitForURL(`${app.url}/mandats`);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Mandats');
+    await expect(page.title()).resolves.toBe('Mandats · Alforis CRM');
+    await expect(nav.getByRole('link', { name: 'Mandats' }).getAttribute('aria-current')).resolves.toBe(
+      'page',
+    );
+    expect(await page.evaluate(() => '__sameDocument' in window)).toBe(true);
+    expect(errors).toEqual([]);
+  });
+});
+
 describe('errors', () => {
   it('renders unknown paths as a 404 page inside the app shell', async () => {
     const { page } = await openPage();
