@@ -13,7 +13,9 @@ const deliberateFailure = process.env.ALFORIS_DELIBERATE_FAILURE === '1';
 
 export default defineConfig({
   test: {
-    reporters: deliberateFailure ? ['default'] : ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+    reporters: deliberateFailure
+      ? ['default']
+      : ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     projects: [
       {
         plugins: [
@@ -36,13 +38,19 @@ export default defineConfig({
         },
         test: {
           name: 'workers',
-          include: deliberateFailure ? ['test/fixtures/deliberate-failure.test.ts'] : ['test/workers/**/*.test.ts'],
+          include: deliberateFailure
+            ? ['test/fixtures/deliberate-failure.test.ts']
+            : ['test/workers/**/*.test.ts'],
           sequence: { groupOrder: 0 },
           globalSetup: ['./test/setup/global-setup.ts'],
           setupFiles: ['./test/workers/setup.ts'],
           testTimeout: 20_000,
           hookTimeout: 60_000,
-          deps: { optimizer: { ssr: { enabled: true, include: ['@remix-run/cloudflare', '@remix-run/server-runtime'] } } },
+          deps: {
+            optimizer: {
+              ssr: { enabled: true, include: ['@remix-run/cloudflare', '@remix-run/server-runtime'] },
+            },
+          },
         },
       },
       {

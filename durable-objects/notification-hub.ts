@@ -80,7 +80,8 @@ export class NotificationHub extends DurableObject<Env> {
     // Clients only send heartbeats (auto-answered) and acknowledgements; anything else is ignored.
     if (typeof message === 'string' && message.length < 1024) {
       const attachment = socket.deserializeAttachment() as SocketAttachment | null;
-      if (message === '{"type":"whoami"}') socket.send(JSON.stringify({ type: 'you', sessionId: attachment?.sessionId }));
+      if (message === '{"type":"whoami"}')
+        socket.send(JSON.stringify({ type: 'you', sessionId: attachment?.sessionId }));
     }
   }
 

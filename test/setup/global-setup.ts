@@ -2,12 +2,12 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { migrate } from '../../scripts/migrate';
-import { withAdminPool } from './admin-sql';
 import { startNeonProxy } from '../../scripts/local/neon-proxy';
 import { startPostgres } from '../../scripts/local/postgres';
 import { resolveRedis, startRedisServer } from '../../scripts/local/redis';
 import { startUpstashServer } from '../../scripts/local/upstash-server';
+import { migrate } from '../../scripts/migrate';
+import { withAdminPool } from './admin-sql';
 import { startSentrySink } from './sentry-sink';
 
 const TEMPLATE_DATABASE = 'alforis_template';
@@ -37,7 +37,8 @@ export default async function setup(project: TestProject): Promise<Stop> {
       resolveRedis({ spawnIfMissing: true, dataDir }),
     ]);
     for (const started of [postgres, proxy, sentry, redis]) {
-      if (started.status === 'fulfilled' && started.value) stops.push(() => started.value?.stop() ?? Promise.resolve());
+      if (started.status === 'fulfilled' && started.value)
+        stops.push(() => started.value?.stop() ?? Promise.resolve());
     }
     for (const started of [postgres, proxy, sentry, redis]) {
       if (started.status === 'rejected') throw started.reason;
@@ -75,7 +76,10 @@ export default async function setup(project: TestProject): Promise<Stop> {
       );
     }
 
-    project.provide('DATABASE_URL', postgres.value.url.replace(`/${TEMPLATE_DATABASE}`, `/${SHARED_DATABASE}`));
+    project.provide(
+      'DATABASE_URL',
+      postgres.value.url.replace(`/${TEMPLATE_DATABASE}`, `/${SHARED_DATABASE}`),
+    );
     project.provide('ADMIN_DATABASE_URL', adminUrl);
     project.provide('TEMPLATE_DATABASE', TEMPLATE_DATABASE);
     project.provide('NEON_WS_PROXY', proxy.value.wsProxy);

@@ -16,7 +16,9 @@ describe('Postgres through the Neon driver, inside workerd', () => {
   it('runs a drizzle query over the WebSocket transport', async () => {
     const handle = testDbHandle(database.url);
     try {
-      await handle.db.insert(jobHeartbeats).values({ source: 'test:query', lastScheduledAt: new Date('2026-01-02T03:04:05Z') });
+      await handle.db
+        .insert(jobHeartbeats)
+        .values({ source: 'test:query', lastScheduledAt: new Date('2026-01-02T03:04:05Z') });
       const rows = await handle.db.select().from(jobHeartbeats).where(eq(jobHeartbeats.source, 'test:query'));
       expect(rows).toHaveLength(1);
       expect(rows[0]?.lastScheduledAt.toISOString()).toBe('2026-01-02T03:04:05.000Z');
@@ -36,7 +38,10 @@ describe('Postgres through the Neon driver, inside workerd', () => {
           await tx.insert(jobHeartbeats).values({ source: 'test:rollback', lastScheduledAt: new Date() });
         }),
       ).rejects.toThrow();
-      const rows = await handle.db.select().from(jobHeartbeats).where(eq(jobHeartbeats.source, 'test:rollback'));
+      const rows = await handle.db
+        .select()
+        .from(jobHeartbeats)
+        .where(eq(jobHeartbeats.source, 'test:rollback'));
       expect(rows).toEqual([]);
     } finally {
       await handle.close();

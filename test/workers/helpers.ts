@@ -1,8 +1,7 @@
-import { expect } from 'vitest';
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
-import { inject } from 'vitest';
-import worker from '../../worker/index';
+import { expect, inject } from 'vitest';
 import { createDbHandle, type DbHandle } from '../../worker/db/client';
+import worker from '../../worker/index';
 import { createLogger } from '../../worker/lib/logger';
 
 export const BASE_URL = 'http://crm.test';

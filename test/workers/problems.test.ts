@@ -11,24 +11,24 @@ import { expectErrorLogs } from './setup';
 /** A module used only here, to drive each error class through the real middleware stack. */
 const probe = createRouter();
 probe.openapi(
-    createRoute({
-      method: 'post',
-      path: '/things',
-      request: {
-        body: {
-          content: {
-            'application/json': {
-              schema: z.object({ name: z.string().min(2), address: z.object({ city: z.string() }) }),
-            },
+  createRoute({
+    method: 'post',
+    path: '/things',
+    request: {
+      body: {
+        content: {
+          'application/json': {
+            schema: z.object({ name: z.string().min(2), address: z.object({ city: z.string() }) }),
           },
         },
       },
-      responses: { 201: { description: 'created' } },
-    }),
-    (c) => c.json({ ok: true }, 201),
+    },
+    responses: { 201: { description: 'created' } },
+  }),
+  (c) => c.json({ ok: true }, 201),
 );
 probe.get('/throw/:code', (c) => {
-    throw new AppError(c.req.param('code') as ErrorCode, { headers: { 'Retry-After': '7' } });
+  throw new AppError(c.req.param('code') as ErrorCode, { headers: { 'Retry-After': '7' } });
 });
 probe.get('/crash', () => {
   throw new Error('probe exploded at line 42');
@@ -38,7 +38,11 @@ const app = createApp([...MODULES, { prefix: '/api/v1/probe', routes: probe }]);
 
 async function call(path: string, init: RequestInit = {}, overrides: Partial<Env> = {}) {
   const ctx = createExecutionContext();
-  const response = await app.fetch(new Request(`http://crm.test${path}`, init), { ...env, ...overrides }, ctx);
+  const response = await app.fetch(
+    new Request(`http://crm.test${path}`, init),
+    { ...env, ...overrides },
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   return response;
 }
@@ -115,7 +119,9 @@ describe('one error path: RFC 9457 problem+json', () => {
   });
 
   it.each(
-    Object.entries(ERROR_CODES).filter(([code]) => !['INTERNAL', 'SERVICE_UNAVAILABLE', 'MISCONFIGURED'].includes(code)),
+    Object.entries(ERROR_CODES).filter(
+      ([code]) => !['INTERNAL', 'SERVICE_UNAVAILABLE', 'MISCONFIGURED'].includes(code),
+    ),
   )('%s renders as a %i problem', async (code, status) => {
     const response = await call(`/api/v1/probe/throw/${code}`);
     expect(response.status).toBe(status);
@@ -124,13 +130,16 @@ describe('one error path: RFC 9457 problem+json', () => {
     expect(response.headers.get('Retry-After')).toBe('7');
   });
 
-  it.each(['SERVICE_UNAVAILABLE', 'MISCONFIGURED'])('%s renders as 503 and is logged as an error', async (code) => {
-    const logs = expectErrorLogs();
-    const response = await call(`/api/v1/probe/throw/${code}`);
-    expect(response.status).toBe(503);
-    expect((await problemOf(response)).code).toBe(code);
-    expect(logs.length).toBe(1);
-  });
+  it.each(['SERVICE_UNAVAILABLE', 'MISCONFIGURED'])(
+    '%s renders as 503 and is logged as an error',
+    async (code) => {
+      const logs = expectErrorLogs();
+      const response = await call(`/api/v1/probe/throw/${code}`);
+      expect(response.status).toBe(503);
+      expect((await problemOf(response)).code).toBe(code);
+      expect(logs.length).toBe(1);
+    },
+  );
 
   it('accepts a well-formed caller request id and replaces a malformed one', async () => {
     const kept = await callWorker('/api/v1/nope', { headers: { 'X-Request-Id': 'partner-req-12345678' } });
@@ -178,7 +187,12 @@ describe('operations endpoints', () => {
   it('/readyz reports Postgres and Redis with latencies', async () => {
     const response = await callWorker('/readyz');
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { status: string; postgres: string; redis: string; checks: { postgres: { latencyMs: number } } };
+    const body = (await response.json()) as {
+      status: string;
+      postgres: string;
+      redis: string;
+      checks: { postgres: { latencyMs: number } };
+    };
     expect(body.status).toBe('ready');
     expect(body.postgres).toBe('ok');
     expect(body.redis).toBe(inject('REDIS_AVAILABLE') ? 'ok' : 'disabled');
@@ -193,7 +207,11 @@ describe('operations endpoints', () => {
   });
 
   it('/readyz is 503 when Postgres is down', async () => {
-    const response = await callWorker('/readyz', {}, { DATABASE_URL: 'postgres://postgres:x@127.0.0.1:1/none' });
+    const response = await callWorker(
+      '/readyz',
+      {},
+      { DATABASE_URL: 'postgres://postgres:x@127.0.0.1:1/none' },
+    );
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ status: 'unavailable', postgres: 'down' });
   });
@@ -201,9 +219,15 @@ describe('operations endpoints', () => {
   it('serves the OpenAPI 3.1 document and Swagger UI', async () => {
     const doc = await callWorker('/api/openapi.json');
     expect(doc.status).toBe(200);
-    const body = (await doc.json()) as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
+    const body = (await doc.json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, unknown> };
+    };
     expect(body.openapi).toBe('3.1.0');
-    expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/api/v1/system/info']));
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining(['/healthz', '/readyz', '/api/v1/system/info']),
+    );
     expect(body.components.schemas.Problem).toBeDefined();
     const ui = await callWorker('/api/docs');
     expect(ui.status).toBe(200);

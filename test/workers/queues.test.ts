@@ -1,12 +1,18 @@
-import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult } from 'cloudflare:test';
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  env,
+  getQueueResult,
+} from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import wranglerToml from '../../wrangler.toml?raw';
 import { CRONS } from '../../worker/cron/scheduled';
 import { deadLetters, jobHeartbeats } from '../../worker/db/schema';
 import worker from '../../worker/index';
 import { heartbeatMessage } from '../../worker/queues/messages';
 import { QUEUES, retryDelaySeconds } from '../../worker/queues/queues.config';
+import wranglerToml from '../../wrangler.toml?raw';
 import { createTestDatabase, testDbHandle } from './helpers';
 import { expectErrorLogs } from './setup';
 
@@ -61,7 +67,10 @@ describe('queue consumers', () => {
 
     const handle = testDbHandle(database.url);
     try {
-      const [row] = await handle.db.select().from(jobHeartbeats).where(eq(jobHeartbeats.source, 'test:consume'));
+      const [row] = await handle.db
+        .select()
+        .from(jobHeartbeats)
+        .where(eq(jobHeartbeats.source, 'test:consume'));
       expect(row?.runs).toBe(1);
       expect(row?.lastScheduledAt.toISOString()).toBe('2026-11-22T08:00:00.000Z');
     } finally {
@@ -112,7 +121,10 @@ describe('queue consumers', () => {
     const handle = testDbHandle(database.url);
     try {
       const rows = await handle.db.select().from(deadLetters).orderBy(deadLetters.receivedAt);
-      expect(rows.map((row) => row.messageId)).toEqual(['domain-events:poison-1', `domain-events:${beat.id}`]);
+      expect(rows.map((row) => row.messageId)).toEqual([
+        'domain-events:poison-1',
+        `domain-events:${beat.id}`,
+      ]);
       expect(rows[0]?.lastError).toMatch(/invalid system.heartbeat/);
       expect(rows[1]?.body).toEqual(beat);
     } finally {

@@ -1,6 +1,5 @@
 import { env } from 'cloudflare:test';
-import { afterAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createCache, createRedis } from '../../worker/lib/cache';
 import { readConfig } from '../../worker/lib/config';
 import { createLogger } from '../../worker/lib/logger';

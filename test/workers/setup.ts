@@ -18,7 +18,10 @@ beforeEach(() => {
 afterEach(() => {
   vi.restoreAllMocks();
   if (!errorLogsExpected) {
-    expect(errorLogs.map((args) => args.map(String).join(' ')), 'unexpected console.error').toEqual([]);
+    expect(
+      errorLogs.map((args) => args.map(String).join(' ')),
+      'unexpected console.error',
+    ).toEqual([]);
   }
 });
 

@@ -22,7 +22,9 @@ export async function handleScheduled(controller: ScheduledController, env: Env,
   try {
     const known = (Object.values(CRONS) as string[]).includes(controller.cron);
     if (!known) log.warn('cron.unknown', {});
-    await env.DOMAIN_EVENTS_QUEUE.send(heartbeatMessage(source, controller.scheduledTime), { contentType: 'json' });
+    await env.DOMAIN_EVENTS_QUEUE.send(heartbeatMessage(source, controller.scheduledTime), {
+      contentType: 'json',
+    });
     log.info('cron.enqueued', { jobs: 1, scheduledTime: new Date(controller.scheduledTime).toISOString() });
   } catch (error) {
     log.error('cron.failed', { error: error instanceof Error ? error.message : String(error) });

@@ -27,7 +27,11 @@ const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 /** Variables that must be present for the API to serve data, per environment. */
-const REQUIRED_IN_PRODUCTION = ['DATABASE_URL', 'UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN'] as const;
+const REQUIRED_IN_PRODUCTION = [
+  'DATABASE_URL',
+  'UPSTASH_REDIS_REST_URL',
+  'UPSTASH_REDIS_REST_TOKEN',
+] as const;
 
 const configCache = new WeakMap<object, Config>();
 

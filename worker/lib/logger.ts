@@ -33,7 +33,13 @@ export interface Logger {
 export function createLogger(level: LogLevel = 'info', base: LogFields = {}): Logger {
   const write = (at: LogLevel, msg: string, fields?: LogFields) => {
     if (LEVEL_ORDER[at] < LEVEL_ORDER[level]) return;
-    const line = JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...base, ...(redact(fields ?? {}) as LogFields) });
+    const line = JSON.stringify({
+      time: new Date().toISOString(),
+      level: at,
+      msg,
+      ...base,
+      ...(redact(fields ?? {}) as LogFields),
+    });
     if (at === 'error') console.error(line);
     else if (at === 'warn') console.warn(line);
     else console.log(line);

@@ -1,5 +1,5 @@
-import { z } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
+import { z } from '@hono/zod-openapi';
 import type { AppRouter } from './context';
 import { ERROR_CODES, type ErrorStatus, PROBLEM_CONTENT_TYPE } from './errors';
 
@@ -39,7 +39,10 @@ export function problemResponses(...statuses: ErrorStatus[]) {
   return Object.fromEntries(
     statuses.map((status) => [
       status,
-      { description: DESCRIPTIONS[status] ?? 'Error', content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } } },
+      {
+        description: DESCRIPTIONS[status] ?? 'Error',
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } },
+      },
     ]),
   );
 }

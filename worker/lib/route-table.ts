@@ -33,7 +33,9 @@ export function createMethodLookup(routes: () => readonly RouteLike[]) {
     compiled ??= routes()
       .filter((route) => route.method !== 'ALL')
       .map((route) => ({ method: route.method, pattern: patternToRegExp(route.path) }));
-    const methods = new Set(compiled.filter((route) => route.pattern.test(path)).map((route) => route.method));
+    const methods = new Set(
+      compiled.filter((route) => route.pattern.test(path)).map((route) => route.method),
+    );
     if (methods.has('GET')) methods.add('HEAD');
     return [...methods].sort();
   };

@@ -46,7 +46,10 @@ export function handleError(error: unknown, c: Context<AppEnv>): Response {
     const cause = appError.code === 'INTERNAL' ? error : appError;
     const fields = {
       code: appError.code,
-      error: cause instanceof Error ? { name: cause.name, message: cause.message, stack: cause.stack } : String(cause),
+      error:
+        cause instanceof Error
+          ? { name: cause.name, message: cause.message, stack: cause.stack }
+          : String(cause),
     };
     if (log) log.error('request.failed', fields);
     else console.error(JSON.stringify({ level: 'error', msg: 'request.failed', requestId, ...fields }));

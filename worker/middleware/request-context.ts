@@ -47,4 +47,3 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
     });
   }
 });
-

@@ -6,7 +6,7 @@ import { readConfig } from '../lib/config';
 import { createLogger, type Logger } from '../lib/logger';
 import { createReporter, type ErrorReporter } from '../lib/sentry';
 import { recordHeartbeat } from '../modules/system/system.service';
-import { heartbeatSchema, envelopeSchema } from './messages';
+import { envelopeSchema, heartbeatSchema } from './messages';
 import { DEAD_LETTER_SUFFIX, isQueueName, QUEUES, type QueueName, retryDelaySeconds } from './queues.config';
 
 export interface ConsumerDeps {
@@ -68,7 +68,12 @@ function messageKey(queue: string, message: Message<unknown>): string {
   return `${queue}:${parsed.success ? parsed.data.id : message.id}`;
 }
 
-async function consumeMessage(queue: QueueName, message: Message<unknown>, deps: ConsumerDeps, reporter: ErrorReporter | null) {
+async function consumeMessage(
+  queue: QueueName,
+  message: Message<unknown>,
+  deps: ConsumerDeps,
+  reporter: ErrorReporter | null,
+) {
   const { maxRetries } = QUEUES[queue];
   const log = deps.log.child({ queue, messageId: message.id, attempts: message.attempts });
   try {
@@ -113,17 +118,30 @@ async function consumeDeadLetter(queue: string, message: Message<unknown>, deps:
   try {
     await deps.db
       .insert(deadLetters)
-      .values({ queue, messageId: messageKey(queue, message), body: message.body, attempts: message.attempts })
+      .values({
+        queue,
+        messageId: messageKey(queue, message),
+        body: message.body,
+        attempts: message.attempts,
+      })
       .onConflictDoNothing({ target: deadLetters.messageId });
     message.ack();
   } catch (error) {
-    deps.log.error('queue.dead_letter.store_failed', { queue, messageId: message.id, error: describe(error) });
+    deps.log.error('queue.dead_letter.store_failed', {
+      queue,
+      messageId: message.id,
+      error: describe(error),
+    });
     message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
   }
 }
 
 /** The `queue` export: one bad message never retries the whole batch. */
-export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
+export async function handleQueueBatch(
+  batch: MessageBatch<unknown>,
+  env: Env,
+  ctx: ExecutionContext,
+): Promise<void> {
   const config = readConfig(env);
   const log = createLogger(config.LOG_LEVEL, { queue: batch.queue });
   const reporter = createReporter(config, ctx);

@@ -7,7 +7,9 @@ import { integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-c
 export const jobHeartbeats = pgTable('job_heartbeats', {
   source: text('source').primaryKey(),
   lastScheduledAt: timestamp('last_scheduled_at', { withTimezone: true, mode: 'date' }).notNull(),
-  lastProcessedAt: timestamp('last_processed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  lastProcessedAt: timestamp('last_processed_at', { withTimezone: true, mode: 'date' })
+    .notNull()
+    .defaultNow(),
   runs: integer('runs').notNull().default(1),
 });
 

@@ -36,8 +36,14 @@ const readiness = createRoute({
   tags: ['Operations'],
   summary: 'Readiness: Postgres and Redis reachable, with latencies',
   responses: {
-    200: { description: 'Ready (Redis may be degraded)', content: { 'application/json': { schema: readinessSchema } } },
-    503: { description: 'Postgres is unreachable', content: { 'application/json': { schema: readinessSchema } } },
+    200: {
+      description: 'Ready (Redis may be degraded)',
+      content: { 'application/json': { schema: readinessSchema } },
+    },
+    503: {
+      description: 'Postgres is unreachable',
+      content: { 'application/json': { schema: readinessSchema } },
+    },
   },
 });
 

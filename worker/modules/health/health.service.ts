@@ -21,7 +21,10 @@ async function timed(check: () => Promise<unknown>): Promise<{ latencyMs: number
     await Promise.race([
       check(),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+        timer = setTimeout(
+          () => reject(new Error(`timed out after ${CHECK_TIMEOUT_MS} ms`)),
+          CHECK_TIMEOUT_MS,
+        );
       }),
     ]);
     return { latencyMs: Math.round((performance.now() - started) * 100) / 100 };
@@ -42,7 +45,9 @@ export async function checkReadiness(deps: { dbHandle: DbHandle; cache: Cache })
     deps.cache.enabled ? timed(() => deps.cache.ping()) : Promise.resolve(null),
   ]);
   const postgresCheck: DependencyCheck =
-    'latencyMs' in postgres ? { status: 'ok', latencyMs: postgres.latencyMs } : { status: 'down', error: postgres.error };
+    'latencyMs' in postgres
+      ? { status: 'ok', latencyMs: postgres.latencyMs }
+      : { status: 'down', error: postgres.error };
   const redisCheck: DependencyCheck =
     redis === null
       ? { status: 'disabled' }

@@ -23,7 +23,10 @@ export async function readSystemInfo(db: Database): Promise<SystemInfo> {
  * Idempotent: a redelivered heartbeat (same scheduled time) changes nothing,
  * so `runs` counts distinct ticks.
  */
-export async function recordHeartbeat(db: Database, beat: { source: string; scheduledAt: string }): Promise<void> {
+export async function recordHeartbeat(
+  db: Database,
+  beat: { source: string; scheduledAt: string },
+): Promise<void> {
   const scheduledAt = new Date(beat.scheduledAt);
   await db
     .insert(jobHeartbeats)
