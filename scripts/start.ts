@@ -4,7 +4,7 @@
 // Flags: --dev, --no-build (use the existing build/), --no-cron.
 // Env: PORT (default 8787), ALFORIS_DATA_DIR (default .data/), REDIS_URL.
 // Ctrl-C / SIGTERM / SIGHUP, or the parent process dying, stop everything it started.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { describeError } from './local/cli';
 import { installShutdown } from './local/lifecycle';
 import type { RunInfo } from './local/runfile';
@@ -26,6 +26,9 @@ if (args.has('--help')) {
   process.exit(0);
 }
 
+// If whoever reads our output goes away (EPIPE), keep stopping cleanly rather than crash.
+process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
 const log = (line: string) => console.log(line);
 const paths = stackPaths();
 
@@ -46,6 +49,7 @@ function forceKill() {
       // already gone
     }
   }
+  rmSync(paths.runFile, { force: true });
 }
 
 const hooks = installShutdown({ log, force: forceKill });

@@ -101,9 +101,16 @@ export function installShutdown(opts: {
     return shuttingDown;
   };
 
+  let firstSignalAt = 0;
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(sig, () => {
-      if (shuttingDown) forceExit(`second ${sig}`);
+      if (shuttingDown) {
+        // Ctrl-C reaches us twice within milliseconds (from the terminal, and relayed
+        // by tsx/npm): only a signal sent noticeably later means "force".
+        if (Date.now() - firstSignalAt > 1000) forceExit(`second ${sig}`);
+        return;
+      }
+      firstSignalAt = Date.now();
       opts.log(`\n${sig} received: stopping...`);
       void shutdown(sig, 0);
     });

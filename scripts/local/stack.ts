@@ -353,6 +353,12 @@ async function startVite(opts: {
   return { ...managed, url };
 }
 
+/** Relative to the working directory when inside it, else absolute. */
+function shortPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') ? rel : p;
+}
+
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -475,9 +481,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     if (upstash) lock.info.upstash = { port: upstash.port };
     await lock.save();
     checkAbort();
-    log(
-      `Postgres 17 on ${pg.host}:${pg.port} (data: ${path.relative(process.cwd(), paths.postgresDir) || paths.postgresDir})`,
-    );
+    log(`Postgres 17 on ${pg.host}:${pg.port} (data: ${shortPath(paths.postgresDir)})`);
     if (redis && upstash) {
       log(`Redis ${redis.url} (${redis.source}) behind the local Upstash endpoint ${upstash.url}`);
       if (redis.source === 'env' && !(await pingRedis(redis.url, 1000))) {
