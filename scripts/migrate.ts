@@ -10,6 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { drizzle } from 'drizzle-orm/neon-serverless';
 import { migrate as drizzleMigrate } from 'drizzle-orm/neon-serverless/migrator';
+import * as schema from '../worker/db/schema';
+import { installIdentityDefaults } from '../worker/modules/identity/defaults';
 import { isMain, runMain } from './local/cli';
 import { redactUrl, withPool } from './local/db';
 import { databaseFromEnv, withLocalDatabase } from './local/local-db';
@@ -63,7 +65,10 @@ export async function migrateWithResult(opts: {
       return rows[0]?.n ?? 0;
     };
     const before = await count();
-    await drizzleMigrate(drizzle({ client: pool }), { migrationsFolder: folder });
+    const db = drizzle({ client: pool, schema });
+    await drizzleMigrate(db, { migrationsFolder: folder });
+    // Reference data the app cannot run without: roles, the permission catalogue, default grants.
+    await installIdentityDefaults(db);
     const after = await count();
     return { total, applied: Math.max(0, after - before) };
   });

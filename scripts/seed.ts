@@ -4,6 +4,9 @@
 //
 // CLI: `npm run db:seed` (DATABASE_URL [+ NEON_WS_PROXY], else the local stack's
 // database, like db:migrate).
+import { drizzle } from 'drizzle-orm/neon-serverless';
+import * as schema from '../worker/db/schema';
+import { seedDemoIdentities } from '../worker/modules/identity/demo';
 import { isMain, runMain } from './local/cli';
 import { withPool } from './local/db';
 import { databaseFromEnv, withLocalDatabase } from './local/local-db';
@@ -23,6 +26,15 @@ export async function seed(opts: {
 }): Promise<SeedResult> {
   const log = opts.log ?? ((line: string) => console.log(line));
   return withPool({ databaseUrl: opts.databaseUrl, wsProxy: opts.wsProxy, max: 1 }, async (pool) => {
+    const environment = process.env.ENVIRONMENT ?? 'development';
+    if (environment !== 'production') {
+      const { created } = await seedDemoIdentities(drizzle({ client: pool, schema }), {
+        environment,
+        password: process.env.DEMO_PASSWORD,
+      });
+      if (created > 0)
+        log(`demo seed: ${created} demo users created (password from DEMO_PASSWORD, default alforis-demo)`);
+    }
     const { rows } = await pool.query<{ name: string }>(
       `select table_name as name from information_schema.tables
         where table_schema = 'public' and table_name = any($1::text[])`,

@@ -1,18 +1,23 @@
 import { secureHeaders } from 'hono/secure-headers';
-import { createRouter } from './lib/context';
+import { notificationHubs } from '../durable-objects/notification-hub';
+import { actorOf, createRouter, depsOf } from './lib/context';
 import { AppError } from './lib/errors';
 import { registerOpenApiDocs } from './lib/openapi';
 import { createMethodLookup } from './lib/route-table';
 import { limitBodySize, requireJsonBody } from './middleware/api-guards';
+import { requireActor, resolveActor } from './middleware/authenticate';
 import { handleError } from './middleware/error-handler';
 import { requestContext } from './middleware/request-context';
-import { MODULES, type ModuleMount } from './modules';
+import { MODULES, type ModuleMount, PUBLIC_API_PATHS } from './modules';
 import { handleRemixRequest } from './remix';
 
 /**
  * The whole HTTP surface: `/api/v1/*` (JSON, OpenAPI-described), operations
  * endpoints, and the Remix UI for everything else.
  */
+/** Paths that never need the caller's identity (and so never touch Postgres for it). */
+const OPERATIONS_PATHS = new Set(['/healthz', '/readyz', '/api/openapi.json', '/api/docs']);
+
 export function createApp(modules: readonly ModuleMount[] = MODULES) {
   const app = createRouter();
 
@@ -27,11 +32,18 @@ export function createApp(modules: readonly ModuleMount[] = MODULES) {
     }),
   );
   app.use('/api/*', limitBodySize, requireJsonBody);
+  app.use('*', (c, next) => (OPERATIONS_PATHS.has(c.req.path) ? next() : resolveActor(c, next)));
+  const allowedMethods = createMethodLookup(() => app.routes);
+  // Unknown paths fall through to the 404 below; every known non-public route needs a caller.
+  app.use('/api/v1/*', (c, next) =>
+    PUBLIC_API_PATHS.has(c.req.path) || allowedMethods(c.req.path).length === 0
+      ? next()
+      : requireActor(c, next),
+  );
 
   for (const module of modules) app.route(module.prefix, module.routes);
   registerOpenApiDocs(app);
 
-  const allowedMethods = createMethodLookup(() => app.routes);
   app.all('/api/*', (c) => {
     const allowed = allowedMethods(c.req.path);
     if (allowed.length > 0) {
@@ -43,12 +55,27 @@ export function createApp(modules: readonly ModuleMount[] = MODULES) {
     throw new AppError('NOT_FOUND', { detail: `No API route matches ${c.req.method} ${c.req.path}` });
   });
 
-  app.all('/ws', () => {
-    // The hub is per user: connecting needs an authenticated identity (identity issue).
-    throw new AppError('UNAUTHENTICATED', { detail: 'Sign in to receive notifications' });
+  app.get('/ws', (c) => {
+    const actor = actorOf(c);
+    if (c.req.header('Upgrade')?.toLowerCase() !== 'websocket') {
+      throw new AppError('BAD_REQUEST', {
+        detail: 'Expected a WebSocket upgrade',
+        headers: { Upgrade: 'websocket' },
+      });
+    }
+    // One hub per user: the id comes from the verified identity, never from the request.
+    const headers = new Headers(c.req.raw.headers);
+    headers.set('X-Hub-User', actor.userId);
+    return notificationHubs(c.env).getByName(actor.userId).fetch(new Request(c.req.raw, { headers }));
   });
 
-  app.all('*', (c) => handleRemixRequest(c.req.raw, c.env, c.executionCtx as ExecutionContext));
+  app.all('*', (c) =>
+    handleRemixRequest(c.req.raw, c.env, c.executionCtx as ExecutionContext, {
+      requestId: c.var.requestId,
+      actor: c.var.actor ?? null,
+      deps: () => depsOf(c),
+    }),
+  );
 
   return app;
 }

@@ -1,5 +1,5 @@
 import { createRequestHandler, type RequestHandler } from '@remix-run/cloudflare';
-import type {} from '../app/load-context';
+import type { AppRequestContext } from '../app/load-context';
 // Built by `remix vite:build` (npm run build); typed by worker/remix-build.d.ts.
 import * as build from '../build/server/index.js';
 
@@ -20,12 +20,17 @@ const handlers = new Map<ServerMode, RequestHandler>();
  * fallthrough (`app.all('*', …)`); static assets never reach it, the
  * `[assets]` layer serves them first.
  */
-export function handleRemixRequest(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+export function handleRemixRequest(
+  request: Request,
+  env: Env,
+  ctx: ExecutionContext,
+  app: AppRequestContext,
+): Promise<Response> {
   const mode = serverMode(env.ENVIRONMENT);
   let handler = handlers.get(mode);
   if (!handler) {
     handler = createRequestHandler(build, mode);
     handlers.set(mode, handler);
   }
-  return handler(request, { cloudflare: { env, ctx } });
+  return handler(request, { cloudflare: { env, ctx }, app });
 }

@@ -1,10 +1,12 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { DbHandle } from '../db/client';
+import type { Actor } from '../modules/identity/actor';
 import type { Cache } from './cache';
 import type { Config } from './config';
-import { validationError } from './errors';
+import { AppError, validationError } from './errors';
 import type { Logger } from './logger';
 import type { ErrorReporter } from './sentry';
+import type { ActorDeps, ServiceDeps } from './service-context';
 
 /** Per-request dependencies, set by the request-context middleware; never module state. */
 export interface AppVariables {
@@ -15,7 +17,9 @@ export interface AppVariables {
   dbHandle: DbHandle;
   cache: Cache;
   reporter: ErrorReporter | null;
-  /** Set by authentication once identity exists; logged with the request. */
+  /** The authenticated caller, when there is one (see middleware/authenticate.ts). */
+  actor?: Actor;
+  /** Logged with the request. */
   userId?: string;
 }
 
@@ -37,3 +41,34 @@ export function createRouter() {
 }
 
 export type AppRouter = ReturnType<typeof createRouter>;
+
+/** The authenticated caller; only for routes behind `requireActor`. */
+export function actorOf(c: { var: AppVariables }): Actor {
+  const actor = c.var.actor;
+  if (!actor) throw new AppError('UNAUTHENTICATED', { detail: 'Sign in or send a bearer token' });
+  return actor;
+}
+
+/** Plain dependencies for services, built from the request context. */
+export function depsOf(c: {
+  var: AppVariables;
+  req: { header(name: string): string | undefined };
+}): ServiceDeps {
+  return {
+    db: c.var.dbHandle.db,
+    cache: c.var.cache,
+    log: c.var.log,
+    meta: {
+      requestId: c.var.requestId,
+      ip: c.req.header('CF-Connecting-IP') ?? null,
+      userAgent: c.req.header('User-Agent') ?? null,
+    },
+  };
+}
+
+export function actorDepsOf(c: {
+  var: AppVariables;
+  req: { header(name: string): string | undefined };
+}): ActorDeps {
+  return { ...depsOf(c), actor: actorOf(c) };
+}

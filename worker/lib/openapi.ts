@@ -48,6 +48,17 @@ export function problemResponses(...statuses: ErrorStatus[]) {
 }
 
 export function registerOpenApiDocs(app: AppRouter) {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A session token from POST /api/v1/auth/login or a personal API token (alt_…)',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'alforis_session',
+    description: 'The session cookie set at login (named __Host-alforis_session over https)',
+  });
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: {
@@ -57,7 +68,16 @@ export function registerOpenApiDocs(app: AppRouter) {
         'JSON API of Alforis CRM. Errors are RFC 9457 `application/problem+json` with a `code` and a `requestId`.',
     },
     servers: [{ url: '/' }],
-    tags: [{ name: 'Operations', description: 'Health, readiness and system information' }],
+    security: [{ bearerAuth: [] }, { cookieAuth: [] }],
+    tags: [
+      { name: 'Authentication', description: 'Sessions: login, logout, the current user' },
+      { name: 'Users' },
+      { name: 'Teams' },
+      { name: 'Roles & permissions' },
+      { name: 'API tokens' },
+      { name: 'Audit' },
+      { name: 'Operations', description: 'Health, readiness and system information' },
+    ],
   });
   app.get('/api/docs', swaggerUI({ url: '/api/openapi.json', title: 'Alforis CRM API' }));
 }

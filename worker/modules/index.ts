@@ -1,5 +1,11 @@
 import type { AppRouter } from '../lib/context';
+import { auditRoutes } from './audit/audit.routes';
 import { healthRoutes } from './health/health.routes';
+import { apiTokensRoutes } from './identity/api-tokens.routes';
+import { authRoutes } from './identity/auth.routes';
+import { permissionsRoutes, rolesRoutes } from './identity/roles.routes';
+import { teamsRoutes } from './identity/teams.routes';
+import { usersRoutes } from './identity/users.routes';
 import { systemRoutes } from './system/system.routes';
 
 export interface ModuleMount {
@@ -11,5 +17,15 @@ export interface ModuleMount {
 /** Every domain module, mounted in this order. New modules register here. */
 export const MODULES: ModuleMount[] = [
   { prefix: '/', routes: healthRoutes },
+  { prefix: '/api/v1/auth', routes: authRoutes },
+  { prefix: '/api/v1/users', routes: usersRoutes },
+  { prefix: '/api/v1/teams', routes: teamsRoutes },
+  { prefix: '/api/v1/roles', routes: rolesRoutes },
+  { prefix: '/api/v1/permissions', routes: permissionsRoutes },
+  { prefix: '/api/v1/api-tokens', routes: apiTokensRoutes },
+  { prefix: '/api/v1/audit-log', routes: auditRoutes },
   { prefix: '/api/v1/system', routes: systemRoutes },
 ];
+
+/** `/api/v1` paths reachable without signing in. */
+export const PUBLIC_API_PATHS = new Set(['/api/v1/auth/login']);
