@@ -16,7 +16,7 @@
 //   is then the last argument) and `?_token=` instead of the header.
 // If Redis is unreachable, requests fail fast with 503 `{ error }` (no hanging), so
 // the worker treats the cache as down and falls back to Postgres.
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import { LOOPBACK, withPortRetry } from './ports';
 import { parseRedisUrl, type RespArg, RespConnection, RespError, type RespValue } from './resp';
@@ -107,6 +107,38 @@ function toCommand(value: unknown): RespArg[] {
   }
   if (name === 'client' && !['id', 'getname', 'info'].includes(String(cmd[1] ?? '').toLowerCase())) {
     throw new HttpError(400, 'ERR Command is not allowed: CLIENT');
+  }
+  return compatScript(cmd);
+}
+
+// Upstash accepts the `allow-key-locking` script flag (used by @upstash/ratelimit);
+// open-source Redis before 8 rejects it. Drop it, and answer EVALSHA calls made with
+// the original script's SHA with the rewritten script's SHA, as Upstash would.
+const UPSTASH_ONLY_FLAGS = /(#!lua[^\n]*?)\s*\ballow-key-locking\b,?/;
+const scriptShas = new Map<string, string>();
+
+function sha1(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+function compatScript(cmd: RespArg[]): RespArg[] {
+  const name = String(cmd[0]).toLowerCase();
+  const scriptIndex =
+    name === 'eval' || name === 'eval_ro'
+      ? 1
+      : name === 'script' && String(cmd[1]).toLowerCase() === 'load'
+        ? 2
+        : -1;
+  if (scriptIndex > 0) {
+    const script = String(cmd[scriptIndex]);
+    if (!UPSTASH_ONLY_FLAGS.test(script)) return cmd;
+    const rewritten = script.replace(UPSTASH_ONLY_FLAGS, '$1').replace(/#!lua flags=\s*\n/, '#!lua\n');
+    scriptShas.set(sha1(script), sha1(rewritten));
+    return cmd.map((arg, index) => (index === scriptIndex ? rewritten : arg));
+  }
+  if (name === 'evalsha' || name === 'evalsha_ro') {
+    const mapped = scriptShas.get(String(cmd[1]));
+    if (mapped) return cmd.map((arg, index) => (index === 1 ? mapped : arg));
   }
   return cmd;
 }

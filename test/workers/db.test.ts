@@ -2,7 +2,8 @@ import { env } from 'cloudflare:test';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobHeartbeats } from '../../worker/db/schema';
-import { callWorker, createTestDatabase, testDbHandle } from './helpers';
+import { createTestDatabase, testDbHandle } from './support/helpers';
+import { createIdentityFixture } from './support/identity-fixture';
 
 describe('Postgres through the Neon driver, inside workerd', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -65,8 +66,10 @@ describe('Postgres through the Neon driver, inside workerd', () => {
     }
   });
 
-  it('serves a database read through the API (system info)', async () => {
-    const response = await callWorker('/api/v1/system/info', {}, { DATABASE_URL: database.url });
+  it('serves a database read through the API (system info), to signed-in callers only', async () => {
+    const fx = await createIdentityFixture(database.url);
+    expect((await fx.as(null, '/api/v1/system/info')).status).toBe(401);
+    const response = await fx.as('viewer', '/api/v1/system/info');
     expect(response.status).toBe(200);
     const body = (await response.json()) as { migrations: number; databaseTime: string; environment: string };
     expect(body.migrations).toBeGreaterThanOrEqual(2);

@@ -5,8 +5,8 @@ import { createApp } from '../../worker/app';
 import { createRouter } from '../../worker/lib/context';
 import { AppError, ERROR_CODES, type ErrorCode } from '../../worker/lib/errors';
 import { MODULES } from '../../worker/modules';
-import { callWorker, problemOf } from './helpers';
 import { expectErrorLogs } from './setup';
+import { callWorker, problemOf } from './support/helpers';
 
 /** A module used only here, to drive each error class through the real middleware stack. */
 const probe = createRouter();
@@ -34,7 +34,7 @@ probe.get('/crash', () => {
   throw new Error('probe exploded at line 42');
 });
 
-const app = createApp([...MODULES, { prefix: '/api/v1/probe', routes: probe }]);
+const app = createApp([...MODULES, { prefix: '/api/probe', routes: probe }]);
 
 async function call(path: string, init: RequestInit = {}, overrides: Partial<Env> = {}) {
   const ctx = createExecutionContext();
@@ -56,20 +56,20 @@ const json = (body: string): RequestInit => ({
 describe('one error path: RFC 9457 problem+json', () => {
   it('400 for malformed JSON, with a request id echoed in the log line', async () => {
     const logs = vi.spyOn(console, 'log');
-    const response = await call('/api/v1/probe/things', json('{"name": "x",'), { LOG_LEVEL: 'info' });
+    const response = await call('/api/probe/things', json('{"name": "x",'), { LOG_LEVEL: 'info' });
     expect(response.status).toBe(400);
     const problem = await problemOf(response);
-    expect(problem).toMatchObject({ status: 400, code: 'MALFORMED_JSON', instance: '/api/v1/probe/things' });
+    expect(problem).toMatchObject({ status: 400, code: 'MALFORMED_JSON', instance: '/api/probe/things' });
     expect(problem.type).toMatch(/^https:\/\//);
     expect(response.headers.get('X-Request-Id')).toBe(problem.requestId);
     const lines = logs.mock.calls.map((args) => JSON.parse(String(args[0])) as Record<string, unknown>);
     const line = lines.find((entry) => entry.msg === 'request' && entry.requestId === problem.requestId);
-    expect(line).toMatchObject({ method: 'POST', path: '/api/v1/probe/things', status: 400 });
+    expect(line).toMatchObject({ method: 'POST', path: '/api/probe/things', status: 400 });
     expect(typeof line?.durationMs).toBe('number');
   });
 
   it('422 with field paths for invalid input', async () => {
-    const response = await call('/api/v1/probe/things', json('{"name":"x","address":{}}'));
+    const response = await call('/api/probe/things', json('{"name":"x","address":{}}'));
     expect(response.status).toBe(422);
     const problem = await problemOf(response);
     expect(problem.code).toBe('VALIDATION_FAILED');
@@ -78,12 +78,12 @@ describe('one error path: RFC 9457 problem+json', () => {
 
   it('413 for an oversized body, even without a Content-Length', async () => {
     const big = JSON.stringify({ name: 'x'.repeat(2_000_000), address: { city: 'Paris' } });
-    const response = await call('/api/v1/probe/things', json(big));
+    const response = await call('/api/probe/things', json(big));
     expect(response.status).toBe(413);
     expect((await problemOf(response)).code).toBe('PAYLOAD_TOO_LARGE');
 
     const stream = new Blob([big]).stream();
-    const streamed = await call('/api/v1/probe/things', {
+    const streamed = await call('/api/probe/things', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: stream,
@@ -94,7 +94,7 @@ describe('one error path: RFC 9457 problem+json', () => {
   });
 
   it('415 for a body that is not JSON', async () => {
-    const response = await call('/api/v1/probe/things', {
+    const response = await call('/api/probe/things', {
       method: 'POST',
       headers: { 'Content-Type': 'text/plain' },
       body: 'name=x',
@@ -112,7 +112,7 @@ describe('one error path: RFC 9457 problem+json', () => {
   });
 
   it('405 with Allow for a known path and a wrong method', async () => {
-    const response = await call('/api/v1/probe/things', { method: 'DELETE' });
+    const response = await call('/api/probe/things', { method: 'DELETE' });
     expect(response.status).toBe(405);
     expect(response.headers.get('Allow')).toBe('POST');
     expect((await problemOf(response)).code).toBe('METHOD_NOT_ALLOWED');
@@ -123,10 +123,10 @@ describe('one error path: RFC 9457 problem+json', () => {
       ([code]) => !['INTERNAL', 'SERVICE_UNAVAILABLE', 'MISCONFIGURED'].includes(code),
     ),
   )('%s renders as a %i problem', async (code, status) => {
-    const response = await call(`/api/v1/probe/throw/${code}`);
+    const response = await call(`/api/probe/throw/${code}`);
     expect(response.status).toBe(status);
     const problem = await problemOf(response);
-    expect(problem).toMatchObject({ code, status, instance: `/api/v1/probe/throw/${code}` });
+    expect(problem).toMatchObject({ code, status, instance: `/api/probe/throw/${code}` });
     expect(response.headers.get('Retry-After')).toBe('7');
   });
 
@@ -134,7 +134,7 @@ describe('one error path: RFC 9457 problem+json', () => {
     '%s renders as 503 and is logged as an error',
     async (code) => {
       const logs = expectErrorLogs();
-      const response = await call(`/api/v1/probe/throw/${code}`);
+      const response = await call(`/api/probe/throw/${code}`);
       expect(response.status).toBe(503);
       expect((await problemOf(response)).code).toBe(code);
       expect(logs.length).toBe(1);
@@ -153,8 +153,8 @@ describe('one error path: RFC 9457 problem+json', () => {
     const sink = inject('SENTRY_SINK_URL');
     await fetch(`${sink}/__envelopes`, { method: 'DELETE' });
     const response = await call(
-      '/api/v1/probe/crash?token=abc&page=2',
-      { headers: { Authorization: 'Bearer secret-token', Cookie: 'session=s3cret' } },
+      '/api/probe/crash?token=abc&page=2',
+      { headers: { 'X-Api-Key': 'secret-token', Cookie: 'alforis_session=s3cret' } },
       { SENTRY_DSN: `${sink.replace('http://', 'http://publickey@')}/1` },
     );
     expect(response.status).toBe(500);

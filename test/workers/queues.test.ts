@@ -13,8 +13,8 @@ import worker from '../../worker/index';
 import { heartbeatMessage } from '../../worker/queues/messages';
 import { QUEUES, retryDelaySeconds } from '../../worker/queues/queues.config';
 import wranglerToml from '../../wrangler.toml?raw';
-import { createTestDatabase, testDbHandle } from './helpers';
 import { expectErrorLogs } from './setup';
+import { createTestDatabase, testDbHandle } from './support/helpers';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 beforeAll(async () => {

@@ -32,6 +32,8 @@ export interface DbHandle {
   readonly db: Database;
   readonly pool: Pool;
   readonly opened: boolean;
+  /** Work that may finish after the response (e.g. `last_seen_at`); `close()` waits for it. */
+  track(work: Promise<unknown>): void;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export function createDbHandle(options: {
   let pool: Pool | undefined;
   let db: Database | undefined;
   let closing = false;
+  const pending = new Set<Promise<unknown>>();
   const open = () => {
     if (!pool) {
       if (!options.databaseUrl) {
@@ -70,7 +73,18 @@ export function createDbHandle(options: {
     get opened() {
       return pool !== undefined;
     },
+    track(work) {
+      const settled = work
+        .catch((error: unknown) =>
+          options.log.warn('db.background_failed', {
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        )
+        .finally(() => pending.delete(settled));
+      pending.add(settled);
+    },
     async close() {
+      await Promise.allSettled([...pending]);
       const current = pool;
       pool = undefined;
       db = undefined;

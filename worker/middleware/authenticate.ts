@@ -40,7 +40,7 @@ export const resolveActor = createMiddleware<AppEnv>(async (c, next) => {
   const cookie = bearer ? null : readSessionCookie(c.req.raw);
   const token = bearer ?? cookie;
   if (token) {
-    const actor = await authenticate(c.var.dbHandle.db, token, (work) => c.executionCtx.waitUntil(work));
+    const actor = await authenticate(c.var.dbHandle.db, token, (work) => c.var.dbHandle.track(work));
     if (actor) {
       if (cookie && UNSAFE_METHODS.has(c.req.method)) assertSameOrigin(c.req.raw);
       c.set('actor', actor);

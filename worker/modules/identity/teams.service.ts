@@ -18,7 +18,8 @@ const teamColumns = {
   name: teams.name,
   managerId: teams.managerId,
   createdAt: teams.createdAt,
-  memberCount: sql<number>`(select count(*)::int from ${users} u where u.team_id = ${teams.id})`,
+  // Written out: drizzle leaves a column unqualified in single-table selects, which the subquery would capture.
+  memberCount: sql<number>`(select count(*)::int from users u where u.team_id = teams.id)`,
 };
 
 function toPublicTeam(row: {

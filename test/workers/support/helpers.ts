@@ -1,8 +1,8 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { expect, inject } from 'vitest';
-import { createDbHandle, type DbHandle } from '../../worker/db/client';
-import worker from '../../worker/index';
-import { createLogger } from '../../worker/lib/logger';
+import { createDbHandle, type DbHandle } from '../../../worker/db/client';
+import worker from '../../../worker/index';
+import { createLogger } from '../../../worker/lib/logger';
 
 export const BASE_URL = 'http://crm.test';
 
