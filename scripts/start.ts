@@ -95,7 +95,13 @@ log(
 log(
   `  Cron          ${stack.crons.length ? stack.crons.map((c) => `"${c}"`).join(', ') : 'off'} (UTC, fired locally)`,
 );
-log('  Demo logins   none yet: the demo users (one per role) arrive with the CRM core issue.');
+if (stack.demoLogins.length > 0) {
+  log('  Demo logins   (local data only)');
+  for (const l of stack.demoLogins)
+    log(`                ${l.role.padEnd(8)} ${l.email.padEnd(28)} ${l.password}`);
+} else {
+  log('  Demo logins   none yet (the identity tables are not migrated)');
+}
 log(
   `  Started in    ${secs(t.total)} (services ${secs(t.services)}, migrations ${secs(t.migrate)}, ` +
     `build ${secs(t.build)}, wrangler ${secs(t.wrangler)}${t.vite !== undefined ? `, vite ${secs(t.vite)}` : ''})`,

@@ -51,6 +51,8 @@ export interface Stack {
   upstash: { url: string; token: string } | null;
   redis: { url: string; source: RedisHandle['source'] } | null;
   crons: string[];
+  /** demo logins created by the seed (one per role); empty before the identity tables exist */
+  demoLogins: { email: string; role: string; password: string }[];
   paths: StackPaths;
   /** milliseconds per phase */
   timings: Record<string, number>;
@@ -502,10 +504,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       mark('migrate', t);
       log(`Migrations: ${applied} applied (${total} in total)`);
     }
+    let demoLogins: Stack['demoLogins'] = [];
     if (opts.seed !== false) {
       t = performance.now();
       const { seed } = await import('../seed');
-      await seed({ databaseUrl: pg.url, wsProxy: proxy.wsProxy, log });
+      demoLogins = (await seed({ databaseUrl: pg.url, wsProxy: proxy.wsProxy, log })).logins;
       mark('seed', t);
     }
     checkAbort();
@@ -636,6 +639,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       upstash: upstash ? { url: upstash.url, token: upstash.token } : null,
       redis: redis ? { url: redis.url, source: redis.source } : null,
       crons,
+      demoLogins,
       paths,
       timings,
       died,
