@@ -8,7 +8,8 @@ import { changePasswordSchema, loginBodySchema, loginResponseSchema, meSchema } 
 import { clearedSessionCookie, readSessionCookie, sessionCookie } from './session-cookie';
 import { findUser } from './users.service';
 
-const LOGIN_LIMITS = {
+/** Login attempts per account and per IP; the Remix login page applies the same rules. */
+export const LOGIN_LIMITS = {
   account: { name: 'login:account', limit: 5, window: '15 m' },
   ip: { name: 'login:ip', limit: 30, window: '15 m' },
 } as const;

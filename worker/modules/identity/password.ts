@@ -67,7 +67,9 @@ export interface VerifyResult {
 export async function verifyPassword(password: string, stored: string): Promise<VerifyResult> {
   const [scheme, iterationsText, saltText, hashText] = stored.split('$');
   const iterations = Number(iterationsText);
-  if (scheme !== SCHEME || !Number.isInteger(iterations) || !saltText || !hashText) {
+  // Bounds first: a crafted hash must not buy unbounded PBKDF2 work or exceed the runtime's cap.
+  const inBounds = Number.isInteger(iterations) && iterations >= 1_000 && iterations <= PBKDF2_ITERATIONS;
+  if (scheme !== SCHEME || !inBounds || !saltText || !hashText) {
     return { valid: false, needsRehash: false };
   }
   const expected = fromBase64(hashText);

@@ -49,7 +49,7 @@ export async function getRole(deps: ActorDeps, id: string): Promise<RoleWithPerm
 }
 
 /** Permissions the Admin role keeps whatever is submitted, so nobody can lock administration out. */
-const ADMIN_LOCKOUT_GUARD: Permission[] = ['roles:read', 'roles:manage', 'users:read', 'users:update'];
+export const ADMIN_LOCKOUT_GUARD: Permission[] = ['roles:read', 'roles:manage', 'users:read', 'users:update'];
 
 export async function replaceRolePermissions(
   deps: ActorDeps,
