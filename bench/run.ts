@@ -230,7 +230,7 @@ function sqlConnectCase(databaseUrl: string, wsProxy: string): Case {
   const LocalClient = localClientClass(wsProxy);
   return {
     name: 'raw SQL, new connection each',
-    note: 'connect + SCRAM auth + query + end, as one worker request does',
+    note: 'connect + password auth + query + end, as one worker request does',
     run: (seconds, record) =>
       closedLoop(
         seconds,

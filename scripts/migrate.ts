@@ -30,7 +30,7 @@ function journalEntries(folder: string): number {
   const journal = path.join(folder, 'meta', '_journal.json');
   if (!existsSync(journal)) {
     throw new Error(
-      `No migrations to apply: ${path.relative(process.cwd(), journal) || journal} does not exist. ` +
+      `No migrations to apply: ${journal} does not exist. ` +
         'Generate migrations with `npm run db:generate` (drizzle-kit) first.',
     );
   }

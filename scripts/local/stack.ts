@@ -541,12 +541,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     await writeEnvFile(paths.workerEnvFile, workerVars);
     // Only existing files: Node 22.23 checks `--env-file <path>` even after the script
     // name (wrangler's argv) and exits with code 9 when the file is missing.
-    const envFiles = [
-      paths.workerDefaultsFile,
-      path.join(PROJECT_ROOT, '.env'),
-      path.join(PROJECT_ROOT, '.dev.vars'),
-      paths.workerEnvFile,
-    ].filter((file) => existsSync(file));
+    // The user's own file follows wrangler's rule: .dev.vars if present, else .env + .env.local.
+    const devVars = path.join(PROJECT_ROOT, '.dev.vars');
+    const userFiles = existsSync(devVars)
+      ? [devVars]
+      : [path.join(PROJECT_ROOT, '.env'), path.join(PROJECT_ROOT, '.env.local')];
+    const envFiles = [paths.workerDefaultsFile, ...userFiles, paths.workerEnvFile].filter((file) =>
+      existsSync(file),
+    );
 
     t = performance.now();
     const envPort = process.env.PORT ? Number(process.env.PORT) : undefined;
