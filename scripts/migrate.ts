@@ -10,8 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { drizzle } from 'drizzle-orm/neon-serverless';
 import { migrate as drizzleMigrate } from 'drizzle-orm/neon-serverless/migrator';
+import { installReferenceData } from '../worker/db/reference-data';
 import * as schema from '../worker/db/schema';
-import { installIdentityDefaults } from '../worker/modules/identity/defaults';
 import { isMain, runMain } from './local/cli';
 import { redactUrl, withPool } from './local/db';
 import { databaseFromEnv, withLocalDatabase } from './local/local-db';
@@ -67,8 +67,8 @@ export async function migrateWithResult(opts: {
     const before = await count();
     const db = drizzle({ client: pool, schema });
     await drizzleMigrate(db, { migrationsFolder: folder });
-    // Reference data the app cannot run without: roles, the permission catalogue, default grants.
-    await installIdentityDefaults(db);
+    // Reference data the app cannot run without: roles, permissions, default grants, the pipeline.
+    await installReferenceData(db);
     const after = await count();
     return { total, applied: Math.max(0, after - before) };
   });

@@ -6,6 +6,7 @@ import { registerOpenApiDocs } from './lib/openapi';
 import { createMethodLookup } from './lib/route-table';
 import { limitBodySize, requireJsonBody } from './middleware/api-guards';
 import { requireActor, resolveActor } from './middleware/authenticate';
+import { dispatchOutboxAfterWrites } from './middleware/dispatch-outbox';
 import { handleError } from './middleware/error-handler';
 import { requestContext } from './middleware/request-context';
 import { MODULES, type ModuleMount, PUBLIC_API_PATHS } from './modules';
@@ -41,6 +42,7 @@ export function createApp(modules: readonly ModuleMount[] = MODULES) {
       : requireActor(c, next),
   );
 
+  app.use('/api/v1/*', dispatchOutboxAfterWrites);
   for (const module of modules) app.route(module.prefix, module.routes);
   registerOpenApiDocs(app);
 

@@ -1,6 +1,8 @@
+import { createDbHandle } from '../db/client';
 import { readConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { createReporter } from '../lib/sentry';
+import { dispatchPending } from '../modules/outbox/outbox.service';
 import { heartbeatMessage } from '../queues/messages';
 
 /** Cron expressions of wrangler.toml `[triggers]`; a test keeps the two in step. */

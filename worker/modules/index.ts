@@ -6,6 +6,7 @@ import { authRoutes } from './identity/auth.routes';
 import { permissionsRoutes, rolesRoutes } from './identity/roles.routes';
 import { teamsRoutes } from './identity/teams.routes';
 import { usersRoutes } from './identity/users.routes';
+import { organisationsRoutes } from './organisations/organisations.routes';
 import { systemRoutes } from './system/system.routes';
 
 export interface ModuleMount {
@@ -24,6 +25,7 @@ export const MODULES: ModuleMount[] = [
   { prefix: '/api/v1/permissions', routes: permissionsRoutes },
   { prefix: '/api/v1/api-tokens', routes: apiTokensRoutes },
   { prefix: '/api/v1/audit-log', routes: auditRoutes },
+  { prefix: '/api/v1/organisations', routes: organisationsRoutes },
   { prefix: '/api/v1/system', routes: systemRoutes },
 ];
 

@@ -6,7 +6,7 @@ import { readConfig } from '../lib/config';
 import { createLogger, type Logger } from '../lib/logger';
 import { createReporter, type ErrorReporter } from '../lib/sentry';
 import { recordHeartbeat } from '../modules/system/system.service';
-import { envelopeSchema, heartbeatSchema } from './messages';
+import { type DomainEventMessage, domainEventSchema, envelopeSchema, heartbeatSchema } from './messages';
 import { DEAD_LETTER_SUFFIX, isQueueName, QUEUES, type QueueName, retryDelaySeconds } from './queues.config';
 
 export interface ConsumerDeps {
@@ -28,6 +28,19 @@ interface Handler<S extends z.ZodType> {
 function handler<S extends z.ZodType>(schema: S, handle: Handler<S>['handle']): Handler<S> {
   return { schema, handle };
 }
+
+/**
+ * Subscribers to domain events (notifications, webhooks, cache invalidation…).
+ * Each must be idempotent on the event id: delivery is at least once.
+ */
+export const DOMAIN_EVENT_SUBSCRIBERS: {
+  name: string;
+  handle(event: DomainEventMessage, deps: ConsumerDeps): Promise<void>;
+}[] = [];
+
+const domainEventHandler = handler(domainEventSchema, async (event, deps) => {
+  for (const subscriber of DOMAIN_EVENT_SUBSCRIBERS) await subscriber.handle(event, deps);
+});
 
 /** Handlers by queue and message type; feature modules add theirs here. */
 const HANDLERS: Record<QueueName, Record<string, Handler<z.ZodType>>> = {
@@ -79,7 +92,11 @@ async function consumeMessage(
   try {
     const envelope = envelopeSchema.safeParse(message.body);
     if (!envelope.success) throw new PermanentFailure('message is not an envelope { id, type }');
-    const entry = HANDLERS[queue][envelope.data.type];
+    const entry =
+      HANDLERS[queue][envelope.data.type] ??
+      (queue === 'domain-events' && domainEventSchema.shape.type.safeParse(envelope.data.type).success
+        ? domainEventHandler
+        : undefined);
     if (!entry) throw new PermanentFailure(`no handler for ${envelope.data.type} on ${queue}`);
     const parsed = entry.schema.safeParse(message.body);
     if (!parsed.success) throw new PermanentFailure(`invalid ${envelope.data.type}: ${parsed.error.message}`);

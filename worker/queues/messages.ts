@@ -26,3 +26,17 @@ export function heartbeatMessage(source: string, scheduledTime: number): Heartbe
     scheduledAt: new Date(scheduledTime).toISOString(),
   };
 }
+
+/** A domain event from the transactional outbox (organisation.created, mandate.signed, …). */
+export const domainEventSchema = envelopeSchema.extend({
+  type: z.string().regex(/^[a-z_]+\.[a-z_]+$/),
+  entityType: z.string(),
+  entityId: z.uuid(),
+  actorId: z.uuid().nullable(),
+  ownerId: z.uuid().nullable(),
+  teamId: z.uuid().nullable(),
+  payload: z.record(z.string(), z.unknown()),
+  occurredAt: z.iso.datetime(),
+});
+
+export type DomainEventMessage = z.infer<typeof domainEventSchema>;

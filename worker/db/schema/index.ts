@@ -1,2 +1,3 @@
+export * from './crm';
 export * from './identity';
 export * from './system';
