@@ -8,7 +8,7 @@ import {
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CRONS } from '../../worker/cron/scheduled';
-import { deadLetters, jobHeartbeats } from '../../worker/db/schema';
+import { deadLetters, jobHeartbeats, outboxEvents } from '../../worker/db/schema';
 import worker from '../../worker/index';
 import { heartbeatMessage } from '../../worker/queues/messages';
 import { QUEUES, retryDelaySeconds } from '../../worker/queues/queues.config';
@@ -165,6 +165,28 @@ describe('cron', () => {
         return found && found.lastScheduledAt.getTime() === scheduledTime ? found : undefined;
       });
       expect(row.runs).toBeGreaterThanOrEqual(1);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('the every-minute sweep moves pending outbox events to the queue, where they are consumed', async () => {
+    const handle = testDbHandle();
+    try {
+      const entityId = crypto.randomUUID();
+      const [event] = await handle.db
+        .insert(outboxEvents)
+        .values({ type: 'organisation.created', entityType: 'organisation', entityId, payload: { id: entityId } })
+        .returning();
+      if (!event) throw new Error('outbox row not inserted');
+      await worker.scheduled(
+        createScheduledController({ cron: CRONS.everyMinute, scheduledTime: Date.now() }),
+        env,
+        createExecutionContext(),
+      );
+      const [row] = await handle.db.select().from(outboxEvents).where(eq(outboxEvents.id, event.id));
+      expect(row?.dispatchedAt).toBeInstanceOf(Date);
+      expect(row?.attempts).toBe(1);
     } finally {
       await handle.close();
     }

@@ -27,7 +27,25 @@ export async function handleScheduled(controller: ScheduledController, env: Env,
     await env.DOMAIN_EVENTS_QUEUE.send(heartbeatMessage(source, controller.scheduledTime), {
       contentType: 'json',
     });
-    log.info('cron.enqueued', { jobs: 1, scheduledTime: new Date(controller.scheduledTime).toISOString() });
+    let outbox = 0;
+    if (controller.cron === CRONS.everyMinute) {
+      // Sweep: events whose immediate dispatch failed (or whose request died) leave within a minute.
+      const dbHandle = createDbHandle({
+        databaseUrl: config.DATABASE_URL,
+        wsProxy: config.NEON_WS_PROXY,
+        log,
+      });
+      try {
+        outbox = await dispatchPending(dbHandle.db, env.DOMAIN_EVENTS_QUEUE);
+      } finally {
+        ctx.waitUntil(dbHandle.close());
+      }
+    }
+    log.info('cron.enqueued', {
+      heartbeat: 1,
+      outbox,
+      scheduledTime: new Date(controller.scheduledTime).toISOString(),
+    });
   } catch (error) {
     log.error('cron.failed', { error: error instanceof Error ? error.message : String(error) });
     createReporter(config, ctx)?.captureException(error, { requestId: source });

@@ -69,7 +69,7 @@ export async function login(
     input.password,
     user?.passwordHash ?? (await decoyPasswordHash()),
   );
-  if (!user || !user.active || !verification.valid) {
+  if (!user?.active || !verification.valid) {
     throw new AppError('UNAUTHENTICATED', { detail: INVALID_CREDENTIALS });
   }
 

@@ -129,14 +129,10 @@ export const csv = <T extends z.ZodType>(item: T) =>
 
 export const listOrganisationsQuery = z.object({
   ...paginationQuery,
-  sort: z
-    .string()
-    .max(30)
-    .optional()
-    .openapi({
-      example: '-updatedAt',
-      description: 'name, city, createdAt, updatedAt, aum; prefix - for descending',
-    }),
+  sort: z.string().max(30).optional().openapi({
+    example: '-updatedAt',
+    description: 'name, city, createdAt, updatedAt, aum; prefix - for descending',
+  }),
   q: z.string().trim().min(1).max(100).optional().openapi({ description: 'Name contains' }),
   type: csv(z.enum(ORGANISATION_TYPES)).optional().openapi({ example: 'investor,distributor' }),
   category: csv(z.enum(ORGANISATION_CATEGORIES)).optional(),
