@@ -1,6 +1,7 @@
 import { useFetcher, useLocation } from '@remix-run/react';
 import type { ReactNode } from 'react';
-import { isTheme, THEME_FETCHER_KEY, THEME_LABELS, THEMES, type Theme } from '~/lib/theme';
+import { useT } from '~/lib/i18n';
+import { isTheme, THEME_FETCHER_KEY, THEMES, type Theme } from '~/lib/theme';
 import { useHydrated } from '~/lib/use-hydrated';
 
 const ICONS: Record<Theme, ReactNode> = {
@@ -36,6 +37,7 @@ export function ThemeSwitch({ theme }: { theme: Theme }) {
   const location = useLocation();
   const hydrated = useHydrated();
   const current = useOptimisticTheme(theme);
+  const t = useT();
 
   return (
     <fetcher.Form method="post" action="/resources/theme" className="theme-switch">
@@ -43,35 +45,38 @@ export function ThemeSwitch({ theme }: { theme: Theme }) {
         <input type="hidden" name="redirectTo" value={`${location.pathname}${location.search}`} />
       )}
       <fieldset className="theme-switch__group">
-        <legend className="visually-hidden">Thème d’affichage</legend>
-        {THEMES.map((value) => (
-          <button
-            key={value}
-            type="submit"
-            name="theme"
-            value={value}
-            className="theme-switch__option"
-            aria-pressed={current === value}
-            aria-label={`Thème ${THEME_LABELS[value].toLowerCase()}`}
-            title={`Thème ${THEME_LABELS[value].toLowerCase()}`}
-          >
-            <svg
-              aria-hidden="true"
-              focusable="false"
-              viewBox="0 0 24 24"
-              width="18"
-              height="18"
-              fill="none"
-              stroke="currentColor"
-              strokeWidth="2"
-              strokeLinecap="round"
-              strokeLinejoin="round"
+        <legend className="visually-hidden">{t('theme.legend')}</legend>
+        {THEMES.map((value) => {
+          const name = t('theme.button', { name: t(`theme.${value}`).toLowerCase() });
+          return (
+            <button
+              key={value}
+              type="submit"
+              name="theme"
+              value={value}
+              className="theme-switch__option"
+              aria-pressed={current === value}
+              aria-label={name}
+              title={name}
             >
-              {ICONS[value]}
-            </svg>
-            <span className="theme-switch__label">{THEME_LABELS[value]}</span>
-          </button>
-        ))}
+              <svg
+                aria-hidden="true"
+                focusable="false"
+                viewBox="0 0 24 24"
+                width="18"
+                height="18"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="2"
+                strokeLinecap="round"
+                strokeLinejoin="round"
+              >
+                {ICONS[value]}
+              </svg>
+              <span className="theme-switch__label">{t(`theme.${value}`)}</span>
+            </button>
+          );
+        })}
       </fieldset>
     </fetcher.Form>
   );

@@ -12,17 +12,22 @@ export const themeFormSchema = z.object({
   redirectTo: z.string().max(2_048).optional(),
 });
 
-/** Reads the theme cookie; anything missing or invalid means `system`. */
-export function getTheme(request: Request): Theme {
+/** The theme cookie's value, or null when it is missing or invalid. */
+export function readThemeCookie(request: Request): Theme | null {
   const header = request.headers.get('Cookie');
-  if (!header) return 'system';
+  if (!header) return null;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
     if (eq === -1 || part.slice(0, eq).trim() !== THEME_COOKIE) continue;
     const parsed = themeSchema.safeParse(part.slice(eq + 1).trim());
     if (parsed.success) return parsed.data;
   }
-  return 'system';
+  return null;
+}
+
+/** Reads the theme cookie; anything missing or invalid means `system`. */
+export function getTheme(request: Request): Theme {
+  return readThemeCookie(request) ?? 'system';
 }
 
 /** `Set-Cookie` value for a theme choice: one year, whole site, SameSite=Lax. */

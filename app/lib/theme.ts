@@ -2,12 +2,6 @@
 export const THEMES = ['light', 'dark', 'system'] as const;
 export type Theme = (typeof THEMES)[number];
 
-export const THEME_LABELS: Record<Theme, string> = {
-  light: 'Clair',
-  dark: 'Sombre',
-  system: 'Système',
-};
-
 /** Fetcher key shared by the switch and the document, for optimistic updates. */
 export const THEME_FETCHER_KEY = 'theme-switch';
 
