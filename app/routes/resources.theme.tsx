@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/cloudflare';
 import { redirect } from '@remix-run/cloudflare';
+import { updateProfile } from '~/lib/identity.server';
 import { safeRedirect } from '~/lib/safe-redirect';
 import { getTheme, serializeThemeCookie, themeFormSchema } from '~/lib/theme.server';
 
@@ -10,11 +11,11 @@ export function loader({ request }: LoaderFunctionArgs) {
 
 /**
  * POST /resources/theme (form fields `theme`, optional `redirectTo`).
- * Sets the theme cookie. A form posted without JavaScript carries
+ * Sets the theme cookie (and, when signed in, the account's theme). A form posted without JavaScript carries
  * `redirectTo` and is sent back there (same-origin paths only); a fetch or
  * Remix fetcher submission gets JSON, so the page does not navigate.
  */
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   // A preference cookie is low stakes, but other sites still may not set it.
   // Sec-Fetch-Site (sent by browsers) does not depend on proxies' Host rewrites.
   if (request.headers.get('Sec-Fetch-Site') === 'cross-site') {
@@ -43,6 +44,16 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 
   const { theme, redirectTo } = parsed.data;
+  // Signed in: the account remembers the choice too, for the user's other devices.
+  const actor = context.app.actor;
+  if (actor) {
+    const deps = context.app.deps();
+    await updateProfile({ ...deps, actor }, { theme }).catch((error: unknown) =>
+      deps.log.warn('theme.profile_update_failed', {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
+  }
   const headers = { 'Set-Cookie': serializeThemeCookie(theme, request) };
   if (redirectTo !== undefined) {
     // 303: the browser follows a POST with a GET of the page it came from.
