@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type RedisHandle, startRedisServer } from '../../scripts/local/redis';
 
 export interface RunningApp {
   /** Base URL without a trailing slash, e.g. `http://127.0.0.1:41234`. */
@@ -21,6 +22,10 @@ const OUTPUT_LINES_KEPT = 200;
  * proxies, wrangler dev) on a free port with a fresh data folder, and waits
  * for `/healthz`. The build must already exist (`npm test` builds first).
  *
+ * Unless REDIS_URL is set, the app gets its own `redis-server` (when one is
+ * on PATH): rate-limit counters (5 sign-ins per account per 15 min) must not
+ * carry over from another run or another app sharing 127.0.0.1:6379.
+ *
  * `BROWSER_TEST_URL` points the tests at an app that is already running
  * instead (nothing is started or stopped).
  */
@@ -33,6 +38,7 @@ export async function startApp(): Promise<RunningApp> {
   // Embedded Postgres runs as the `postgres` user, which must traverse it.
   await chmod(dataDir, 0o755);
 
+  const redis = await privateRedis(dataDir);
   const output: string[] = [];
   const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/start.ts', '--no-build'], {
     cwd: ROOT,
@@ -43,6 +49,7 @@ export async function startApp(): Promise<RunningApp> {
       ...process.env,
       PORT: String(port),
       ALFORIS_DATA_DIR: dataDir,
+      ...(redis ? { REDIS_URL: redis.url } : {}),
       // tsx's `#!/usr/bin/env node` must find the Node 22 from the `node` package.
       PATH: `${join(ROOT, 'node_modules/.bin')}${delimiter}${process.env.PATH ?? ''}`,
       WRANGLER_SEND_METRICS: 'false',
@@ -71,6 +78,7 @@ export async function startApp(): Promise<RunningApp> {
     try {
       await stopGroup(child, exited);
     } finally {
+      await redis?.stop();
       await rm(dataDir, { recursive: true, force: true });
     }
   };
@@ -82,6 +90,17 @@ export async function startApp(): Promise<RunningApp> {
     await stop().catch(() => {});
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`npm start did not become healthy: ${reason}\n--- its output ---\n${output.join('\n')}`);
+  }
+}
+
+/** A redis-server of our own, or null (REDIS_URL set, or none on PATH: npm start decides). */
+async function privateRedis(dataDir: string): Promise<RedisHandle | null> {
+  if (process.env.REDIS_URL) return null;
+  try {
+    return await startRedisServer(undefined, { dataDir: join(dataDir, 'redis') });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
   }
 }
 
