@@ -57,7 +57,7 @@ export function createApp(modules: readonly ModuleMount[] = MODULES) {
     throw new AppError('NOT_FOUND', { detail: `No API route matches ${c.req.method} ${c.req.path}` });
   });
 
-  app.get('/ws', (c) => {
+  app.get('/ws', async (c) => {
     const actor = actorOf(c);
     if (c.req.header('Upgrade')?.toLowerCase() !== 'websocket') {
       throw new AppError('BAD_REQUEST', {
@@ -68,7 +68,15 @@ export function createApp(modules: readonly ModuleMount[] = MODULES) {
     // One hub per user: the id comes from the verified identity, never from the request.
     const headers = new Headers(c.req.raw.headers);
     headers.set('X-Hub-User', actor.userId);
-    return notificationHubs(c.env).getByName(actor.userId).fetch(new Request(c.req.raw, { headers }));
+    const upgraded = await notificationHubs(c.env)
+      .getByName(actor.userId)
+      .fetch(new Request(c.req.raw, { headers }));
+    // A fetched response's headers are immutable; middleware still adds ours (request id, security headers).
+    return new Response(null, {
+      status: upgraded.status,
+      headers: upgraded.headers,
+      webSocket: upgraded.webSocket,
+    });
   });
 
   app.all('*', (c) =>

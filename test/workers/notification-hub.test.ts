@@ -1,6 +1,8 @@
 import { env, runInDurableObject } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NotificationHub, notificationHubs } from '../../durable-objects/notification-hub';
+import { createTestDatabase } from './support/helpers';
+import { createIdentityFixture, type IdentityFixture } from './support/identity-fixture';
 
 interface Frame {
   type: string;
@@ -85,5 +87,52 @@ describe('NotificationHub (Durable Object, hibernation API)', () => {
     client.socket.send('ping');
     expect((await client.next(2))[1]).toEqual({ type: 'pong' });
     client.socket.close(1000);
+  });
+});
+
+describe('/ws: the caller reaches their own hub only', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let fx: IdentityFixture;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    fx = await createIdentityFixture(database.url);
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('refuses anonymous upgrades with a 401 problem', async () => {
+    const response = await fx.as(null, '/ws', { headers: { Upgrade: 'websocket' } });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('Content-Type')).toBe('application/problem+json');
+  });
+
+  it('upgrades a signed-in caller to the hub named after their user id', async () => {
+    const response = await fx.as('user', '/ws', {
+      headers: { Upgrade: 'websocket', 'X-Hub-User': 'someone-else' },
+    });
+    expect(response.status).toBe(101);
+    const socket = response.webSocket;
+    if (!socket) throw new Error('no WebSocket');
+    const frames: string[] = [];
+    const received = new Promise<void>((resolve) => {
+      socket.addEventListener('message', (event) => {
+        frames.push(String(event.data));
+        if (frames.length === 2) resolve();
+      });
+    });
+    socket.accept();
+    const hub = notificationHubs(env).getByName(fx.users.user.id);
+    await expect.poll(() => hub.connectionCount()).toBe(1);
+    await hub.publish([{ id: 'n-ws', type: 'task.assigned' }]);
+    await received;
+    expect(JSON.parse(frames[1] ?? '{}')).toEqual({
+      type: 'batch',
+      messages: [{ id: 'n-ws', type: 'task.assigned' }],
+    });
+    await runInDurableObject(hub, (_instance, state) => {
+      expect(state.getWebSockets()[0]?.deserializeAttachment()).toMatchObject({ userId: fx.users.user.id });
+    });
+    socket.close(1000);
   });
 });
