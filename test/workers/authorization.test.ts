@@ -1,6 +1,9 @@
 import { afterAll, beforeAll } from 'vitest';
+import { AFFILIATION_ROUTES } from './matrix/affiliations.routes';
 import { IDENTITY_ROUTES } from './matrix/identity.routes';
+import { MANDATE_ROUTES } from './matrix/mandates.routes';
 import { ORGANISATION_ROUTES } from './matrix/organisations.routes';
+import { PEOPLE_ROUTES } from './matrix/people.routes';
 import { runAuthorizationMatrix } from './support/authorization-matrix';
 import { createTestDatabase } from './support/helpers';
 import { createIdentityFixture, type IdentityFixture } from './support/identity-fixture';
@@ -16,4 +19,7 @@ afterAll(async () => {
 });
 
 /** Every module's routes; a route missing here fails the OpenAPI coverage check. */
-runAuthorizationMatrix([...IDENTITY_ROUTES, ...ORGANISATION_ROUTES], () => fx);
+runAuthorizationMatrix(
+  [...IDENTITY_ROUTES, ...ORGANISATION_ROUTES, ...MANDATE_ROUTES, ...PEOPLE_ROUTES, ...AFFILIATION_ROUTES],
+  () => fx,
+);

@@ -1,12 +1,16 @@
 import type { AppRouter } from '../lib/context';
+import { affiliationsRoutes, organisationPeopleRoutes } from './affiliations/affiliations.routes';
 import { auditRoutes } from './audit/audit.routes';
+import { gdprRoutes } from './gdpr/gdpr.routes';
 import { healthRoutes } from './health/health.routes';
 import { apiTokensRoutes } from './identity/api-tokens.routes';
 import { authRoutes } from './identity/auth.routes';
 import { permissionsRoutes, rolesRoutes } from './identity/roles.routes';
 import { teamsRoutes } from './identity/teams.routes';
 import { usersRoutes } from './identity/users.routes';
+import { mandatesRoutes } from './mandates/mandates.routes';
 import { organisationsRoutes } from './organisations/organisations.routes';
+import { peopleRoutes } from './people/people.routes';
 import { systemRoutes } from './system/system.routes';
 
 export interface ModuleMount {
@@ -26,6 +30,12 @@ export const MODULES: ModuleMount[] = [
   { prefix: '/api/v1/api-tokens', routes: apiTokensRoutes },
   { prefix: '/api/v1/audit-log', routes: auditRoutes },
   { prefix: '/api/v1/organisations', routes: organisationsRoutes },
+  // Same prefix as organisations: Hono merges the two routers (GET /{id}/people lives in affiliations).
+  { prefix: '/api/v1/organisations', routes: organisationPeopleRoutes },
+  { prefix: '/api/v1/people', routes: peopleRoutes },
+  { prefix: '/api/v1/people', routes: gdprRoutes },
+  { prefix: '/api/v1/affiliations', routes: affiliationsRoutes },
+  { prefix: '/api/v1/mandates', routes: mandatesRoutes },
   { prefix: '/api/v1/system', routes: systemRoutes },
 ];
 

@@ -1,10 +1,17 @@
 import { eq, sql } from 'drizzle-orm';
-import { organisations } from '../../../worker/db/schema';
+import {
+  affiliations,
+  interactions,
+  mandates,
+  organisations,
+  people,
+  tasks,
+} from '../../../worker/db/schema';
 import { testDbHandle } from './helpers';
 import type { FixtureUserKey, IdentityFixture } from './identity-fixture';
 
 /** The CRM tables a fixture can create rows in directly (bypassing the API, for speed and for any owner). */
-const TABLES = { organisations } as const;
+const TABLES = { organisations, mandates, interactions, tasks, people, affiliations } as const;
 
 /**
  * Inserts a record owned by a fixture user (in that user's team) and returns
