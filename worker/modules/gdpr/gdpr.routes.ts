@@ -50,14 +50,10 @@ gdprRoutes.openapi(
     request: {
       params: idParam,
       headers: z.object({
-        'if-match': z
-          .string()
-          .max(100)
-          .optional()
-          .openapi({
-            example: '"v3"',
-            description: 'ETag from a previous read; 412 if the record changed since',
-          }),
+        'if-match': z.string().max(100).optional().openapi({
+          example: '"v3"',
+          description: 'ETag from a previous read; 412 if the record changed since',
+        }),
       }),
     },
     responses: {
