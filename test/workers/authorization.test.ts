@@ -1,9 +1,12 @@
 import { afterAll, beforeAll } from 'vitest';
 import { AFFILIATION_ROUTES } from './matrix/affiliations.routes';
 import { IDENTITY_ROUTES } from './matrix/identity.routes';
+import { INTERACTION_ROUTES } from './matrix/interactions.routes';
 import { MANDATE_ROUTES } from './matrix/mandates.routes';
 import { ORGANISATION_ROUTES } from './matrix/organisations.routes';
 import { PEOPLE_ROUTES } from './matrix/people.routes';
+import { PIPELINE_ROUTES } from './matrix/pipeline.routes';
+import { TASK_ROUTES } from './matrix/tasks.routes';
 import { runAuthorizationMatrix } from './support/authorization-matrix';
 import { createTestDatabase } from './support/helpers';
 import { createIdentityFixture, type IdentityFixture } from './support/identity-fixture';
@@ -20,6 +23,15 @@ afterAll(async () => {
 
 /** Every module's routes; a route missing here fails the OpenAPI coverage check. */
 runAuthorizationMatrix(
-  [...IDENTITY_ROUTES, ...ORGANISATION_ROUTES, ...MANDATE_ROUTES, ...PEOPLE_ROUTES, ...AFFILIATION_ROUTES],
+  [
+    ...IDENTITY_ROUTES,
+    ...ORGANISATION_ROUTES,
+    ...MANDATE_ROUTES,
+    ...INTERACTION_ROUTES,
+    ...TASK_ROUTES,
+    ...PIPELINE_ROUTES,
+    ...PEOPLE_ROUTES,
+    ...AFFILIATION_ROUTES,
+  ],
   () => fx,
 );

@@ -8,10 +8,13 @@ import { authRoutes } from './identity/auth.routes';
 import { permissionsRoutes, rolesRoutes } from './identity/roles.routes';
 import { teamsRoutes } from './identity/teams.routes';
 import { usersRoutes } from './identity/users.routes';
+import { interactionsRoutes } from './interactions/interactions.routes';
 import { mandatesRoutes } from './mandates/mandates.routes';
 import { organisationsRoutes } from './organisations/organisations.routes';
 import { peopleRoutes } from './people/people.routes';
+import { pipelineRoutes, pipelineStagesRoutes } from './pipeline/pipeline.routes';
 import { systemRoutes } from './system/system.routes';
+import { tasksRoutes } from './tasks/tasks.routes';
 
 export interface ModuleMount {
   /** URL prefix the module owns, e.g. `/api/v1/organisations`. */
@@ -36,6 +39,10 @@ export const MODULES: ModuleMount[] = [
   { prefix: '/api/v1/people', routes: gdprRoutes },
   { prefix: '/api/v1/affiliations', routes: affiliationsRoutes },
   { prefix: '/api/v1/mandates', routes: mandatesRoutes },
+  { prefix: '/api/v1/interactions', routes: interactionsRoutes },
+  { prefix: '/api/v1/tasks', routes: tasksRoutes },
+  { prefix: '/api/v1/pipeline-stages', routes: pipelineStagesRoutes },
+  { prefix: '/api/v1/pipeline', routes: pipelineRoutes },
   { prefix: '/api/v1/system', routes: systemRoutes },
 ];
 

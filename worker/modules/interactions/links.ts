@@ -59,13 +59,11 @@ async function rowsOf(tx: Tx, kind: LinkKind, ids: string[]): Promise<LinkedRow[
   }
 }
 
-/** A link to check: `path` is the field reported in errors (`organisationId`, `participants.people`). */
+/** A link to check: `path` is the field reported in errors (`organisationId`), or names it per id. */
 export interface LinkCheck {
-  path: string;
+  path: string | ((id: string, index: number) => string);
   kind: LinkKind;
   ids: readonly string[];
-  /** An array field: errors name the index (`participants.people.2`). */
-  list?: boolean;
 }
 
 /**
@@ -93,7 +91,7 @@ export async function visibleLinks(
       if (row) rows.set(id, row);
       else
         errors.push({
-          path: check.list ? `${check.path}.${index}` : check.path,
+          path: typeof check.path === 'function' ? check.path(id, index) : check.path,
           message: LABELS[check.kind],
           code: 'unknown_reference',
         });
