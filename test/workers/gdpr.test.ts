@@ -247,11 +247,12 @@ describe('GDPR', () => {
       expect(changes.consentStatus).toEqual({ before: 'granted', after: 'withdrawn' });
       // History keeps its shape (which fields changed when), not its values.
       const created = history.find((entry) => entry.entityId === ids.personId && entry.action === 'created');
-      expect((created?.changes as Record<string, unknown>).lastName).toEqual({
+      const createdChanges = (created?.changes ?? {}) as Record<string, unknown>;
+      expect(createdChanges.lastName).toEqual({
         before: '[erased]',
         after: '[erased]',
       });
-      expect((created?.changes as Record<string, unknown>).language).toEqual({ before: null, after: 'fr' });
+      expect(createdChanges.language).toEqual({ before: null, after: 'fr' });
 
       const events = await db
         .select()
