@@ -1,3 +1,4 @@
 export * from './crm';
 export * from './identity';
+export * from './imports';
 export * from './system';
