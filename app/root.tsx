@@ -96,6 +96,11 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content={scheme ?? 'light dark'} />
+        {/* The server sends Referrer-Policy: no-referrer, with which browsers send
+            `Origin: null` on plain (no-JS) form posts, and the same-origin check
+            refuses them. same-origin keeps referrers from other sites and lets our
+            own forms say where they come from. */}
+        <meta name="referrer" content="same-origin" />
         <Meta />
         <Links />
       </head>

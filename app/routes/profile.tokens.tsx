@@ -192,7 +192,7 @@ export default function Tokens() {
           <p className="empty">{t('tokens.empty')}</p>
         ) : (
           <div className="table-wrap">
-            <table className="table">
+            <table className="table table--stack">
               <thead>
                 <tr>
                   <th scope="col">{t('tokens.col.name')}</th>

@@ -11,3 +11,8 @@ export function loader({ request, context }: LoaderFunctionArgs) {
   if (hasPermission(actor, 'roles', 'read')) throw redirect('/settings/roles');
   forbidden();
 }
+
+/** Never rendered (the loader always redirects or throws); makes this a page route, so a 403 is the error page. */
+export default function SettingsIndex() {
+  return null;
+}

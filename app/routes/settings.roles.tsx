@@ -84,14 +84,15 @@ function Matrix({
       {saved ? <Notice>{t('roles.saved', { role: roleLabel })}</Notice> : null}
       {failure?.formError ? <FormAlert message={failure.formError} /> : null}
       {canManage ? null : <p className="hint">{t('roles.readOnly')}</p>}
+      <div className="matrix__bar">
+        <h3 className="matrix__title">{t('roles.matrixCaption', { role: roleLabel })}</h3>
+        <span className="matrix__count" aria-live="polite">
+          {t('roles.count', { count, total })}
+        </span>
+      </div>
       <div className="table-wrap">
         <table className="table table--matrix">
-          <caption>
-            <span>{t('roles.matrixCaption', { role: roleLabel })}</span>
-            <span className="matrix__count" aria-live="polite">
-              {t('roles.count', { count, total })}
-            </span>
-          </caption>
+          <caption className="visually-hidden">{t('roles.matrixCaption', { role: roleLabel })}</caption>
           <thead>
             <tr>
               <th scope="col">{t('roles.resource')}</th>

@@ -135,7 +135,7 @@ function TeamRow({
       <th scope="row">
         {canUpdate ? (
           <input
-            className="input input--compact"
+            className="input input--compact input--wide"
             name="name"
             form={formId}
             defaultValue={team.name}
@@ -148,10 +148,10 @@ function TeamRow({
           team.name
         )}
       </th>
-      <td>
+      <td data-label={t('teams.col.manager')}>
         {canUpdate ? (
           <select
-            className="input input--compact"
+            className="input input--compact input--wide"
             name="managerId"
             form={formId}
             defaultValue={team.managerId ?? ''}
@@ -169,7 +169,9 @@ function TeamRow({
           (team.managerName ?? t('teams.noManager'))
         )}
       </td>
-      <td className="numeric">{t('teams.members', { count: team.memberCount })}</td>
+      <td className="numeric" data-label={t('teams.col.members')}>
+        {t('teams.members', { count: team.memberCount })}
+      </td>
       {canUpdate || canDelete ? (
         <td className="table__actions">
           <Form method="post" id={formId} className="row-actions" noValidate>
@@ -237,7 +239,7 @@ export default function Teams() {
           <p className="empty">{t('teams.empty')}</p>
         ) : (
           <div className="table-wrap">
-            <table className="table">
+            <table className="table table--stack">
               <thead>
                 <tr>
                   <th scope="col">{t('teams.col.name')}</th>

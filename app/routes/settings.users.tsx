@@ -330,9 +330,16 @@ function UserRow({
             {isSelf ? <span className="tag">{t('users.you')}</span> : null}
           </span>
           <span className="person__email">{user.email}</span>
+          <span className="person__email">
+            {t('users.lastLogin', {
+              date: user.lastLoginAt
+                ? formatDate(locale, user.lastLoginAt, true)
+                : t('common.never').toLowerCase(),
+            })}
+          </span>
         </span>
       </th>
-      <td>
+      <td data-label={t('users.col.role')}>
         {canUpdate ? (
           <select
             className="input input--compact"
@@ -355,10 +362,10 @@ function UserRow({
         {/* A disabled select is not submitted: send the current role. */}
         {canUpdate && isSelf ? <input type="hidden" name="roleId" form={formId} value={user.roleId} /> : null}
       </td>
-      <td>
+      <td data-label={t('users.col.team')}>
         {canUpdate ? (
           <select
-            className="input input--compact"
+            className="input input--compact input--wide"
             name="teamId"
             form={formId}
             defaultValue={user.teamId ?? ''}
@@ -376,13 +383,10 @@ function UserRow({
           (user.teamName ?? t('users.noTeam'))
         )}
       </td>
-      <td>
+      <td data-label={t('users.col.status')}>
         <span className={`status status--${user.active ? 'active' : 'inactive'}`}>
           {user.active ? t('users.active') : t('users.inactive')}
         </span>
-      </td>
-      <td className="nowrap">
-        {user.lastLoginAt ? formatDate(locale, user.lastLoginAt, true) : t('common.never')}
       </td>
       {canUpdate ? (
         <td className="table__actions">
@@ -457,7 +461,7 @@ export default function Users() {
         </div>
       ) : (
         <div className="table-wrap">
-          <table className="table">
+          <table className="table table--stack">
             <caption className="visually-hidden">{t('users.count', { count: users.length })}</caption>
             <thead>
               <tr>
@@ -465,7 +469,6 @@ export default function Users() {
                 <th scope="col">{t('users.col.role')}</th>
                 <th scope="col">{t('users.col.team')}</th>
                 <th scope="col">{t('users.col.status')}</th>
-                <th scope="col">{t('users.col.lastLogin')}</th>
                 {canUpdate ? (
                   <th scope="col">
                     <span className="visually-hidden">{t('common.actions')}</span>

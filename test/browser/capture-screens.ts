@@ -69,7 +69,7 @@ const SHOTS: Shot[] = [
     path: '/profile',
     as: 'admin@alforis.test',
     prepare: async (page) => {
-      await page.getByLabel('Nouveau mot de passe').fill('court');
+      await page.getByLabel('Nouveau mot de passe', { exact: true }).fill('court');
       await page.getByLabel('Confirmer le nouveau mot de passe').fill('autre');
       await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
     },

@@ -50,15 +50,43 @@ afterEach(async () => {
   await Promise.all(contexts.splice(0).map((context) => context.close()));
 });
 
-/** A page whose console errors and uncaught exceptions are collected. */
-async function openPage(options: BrowserContextOptions = {}): Promise<{ page: Page; errors: string[] }> {
+const PASSWORD = 'alforis-demo';
+const tokens = new Map<string, string>();
+
+/** A session token for a demo user, signed in once per file (sign-ins are rate limited). */
+async function sessionToken(email: string): Promise<string> {
+  const cached = tokens.get(email);
+  if (cached) return cached;
+  const response = await fetch(`${app.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  expect(response.status).toBe(200);
+  const { token } = (await response.json()) as { token: string };
+  tokens.set(email, token);
+  return token;
+}
+
+/**
+ * A page whose console errors and uncaught exceptions are collected, signed
+ * in as `as` (the CRM pages need a session). The theme is stored per account
+ * too, so tests that change it each use their own user.
+ */
+async function openPage(
+  options: BrowserContextOptions & { as?: string } = {},
+): Promise<{ page: Page; errors: string[] }> {
+  const { as, ...contextOptions } = options;
   // A fixed OS preference, so "system" is deterministic (light).
   const context = await browser.newContext({
     colorScheme: 'light',
     viewport: { width: 1280, height: 800 },
-    ...options,
+    ...contextOptions,
   });
   contexts.push(context);
+  if (as) {
+    await context.addCookies([{ name: 'alforis_session', value: await sessionToken(as), url: app.url }]);
+  }
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {
@@ -70,7 +98,7 @@ async function openPage(options: BrowserContextOptions = {}): Promise<{ page: Pa
 
 /** The theme form drops its no-JS `redirectTo` field once React has hydrated. */
 async function waitForHydration(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelector('input[name="redirectTo"]') === null);
+  await page.waitForFunction(() => document.querySelector('.theme-switch input[name="redirectTo"]') === null);
 }
 
 function bodyBackground(page: Page): Promise<string> {
@@ -79,7 +107,7 @@ function bodyBackground(page: Page): Promise<string> {
 
 describe('home page', () => {
   it('renders the dashboard heading, the main navigation and a light theme by default', async () => {
-    const { page, errors } = await openPage();
+    const { page, errors } = await openPage({ as: 'admin@alforis.test' });
     const response = await page.goto(`${app.url}/`);
     expect(response?.status()).toBe(200);
     await waitForHydration(page);
@@ -112,7 +140,7 @@ describe('home page', () => {
   });
 
   it('switches to dark without navigating, and the server renders dark from then on', async () => {
-    const { page, errors } = await openPage();
+    const { page, errors } = await openPage({ as: 'manager@alforis.test' });
     await page.goto(`${app.url}/`);
     await waitForHydration(page);
     let navigations = 0;
@@ -139,7 +167,12 @@ describe('home page', () => {
     expect(cookie?.expires ?? 0).toBeGreaterThan(Date.now() / 1000 + 364 * 24 * 3600);
 
     // The raw HTML already carries the theme: nothing waits for JavaScript.
-    const html = await (await fetch(`${app.url}/`, { headers: { Cookie: `theme=${cookie?.value}` } })).text();
+    const session = await sessionToken('manager@alforis.test');
+    const html = await (
+      await fetch(`${app.url}/`, {
+        headers: { Cookie: `theme=${cookie?.value}; alforis_session=${session}` },
+      })
+    ).text();
     expect(html).toMatch(/<html lang="fr" data-theme="dark">/);
 
     // Reload, recording every value data-theme takes from the moment <html>
@@ -169,7 +202,7 @@ describe('home page', () => {
   });
 
   it('follows the OS preference in "system" mode', async () => {
-    const { page, errors } = await openPage({ colorScheme: 'dark' });
+    const { page, errors } = await openPage({ colorScheme: 'dark', as: 'user.lyon@alforis.test' });
     await page.goto(`${app.url}/`);
     await waitForHydration(page);
     expect(await page.locator('html').getAttribute('data-theme')).toBeNull();
@@ -178,7 +211,7 @@ describe('home page', () => {
   });
 
   it('switches theme with the keyboard, and the skip link comes first', async () => {
-    const { page, errors } = await openPage();
+    const { page, errors } = await openPage({ as: 'user@alforis.test' });
     await page.goto(`${app.url}/`);
     await waitForHydration(page);
 
@@ -198,7 +231,7 @@ describe('home page', () => {
   });
 
   it('switches theme without JavaScript: a plain form post that redirects back', async () => {
-    const { page, errors } = await openPage({ javaScriptEnabled: false });
+    const { page, errors } = await openPage({ javaScriptEnabled: false, as: 'manager.lyon@alforis.test' });
     await page.goto(`${app.url}/organisations`);
     await page.getByRole('button', { name: 'Thème sombre' }).click();
     await page.waitForURL(`${app.url}/organisations`);
@@ -210,7 +243,7 @@ describe('home page', () => {
 
 describe('navigation', () => {
   it('opens a section from the main navigation without a full page load', async () => {
-    const { page, errors } = await openPage();
+    const { page, errors } = await openPage({ as: 'admin@alforis.test' });
     await page.goto(`${app.url}/`);
     await waitForHydration(page);
     // Survives client-side navigations, not a document load.
@@ -231,7 +264,7 @@ describe('navigation', () => {
 
 describe('errors', () => {
   it('renders unknown paths as a 404 page inside the app shell', async () => {
-    const { page } = await openPage();
+    const { page } = await openPage({ as: 'admin@alforis.test' });
     const response = await page.goto(`${app.url}/cette-page-n-existe-pas`);
     expect(response?.status()).toBe(404);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Page introuvable');
