@@ -50,6 +50,7 @@ const HANDLERS: Record<QueueName, Record<string, Handler<z.ZodType>>> = {
   'webhook-deliveries': {},
   'email-sends': {},
   exports: {},
+  imports: {},
 };
 
 function describe(error: unknown): string {

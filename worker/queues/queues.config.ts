@@ -7,6 +7,7 @@ export const QUEUES = {
   'webhook-deliveries': { maxRetries: 8, binding: 'WEBHOOK_DELIVERIES_QUEUE' },
   'email-sends': { maxRetries: 5, binding: 'EMAIL_SENDS_QUEUE' },
   exports: { maxRetries: 3, binding: 'EXPORTS_QUEUE' },
+  imports: { maxRetries: 3, binding: 'IMPORTS_QUEUE' },
 } as const satisfies Record<string, { maxRetries: number; binding: keyof Env }>;
 
 export type QueueName = keyof typeof QUEUES;
