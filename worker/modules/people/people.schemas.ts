@@ -16,7 +16,7 @@ const email = z
   .pipe(z.email('A valid email address').max(254))
   .nullable()
   .optional()
-  .openapi({ example: 'c.martin@crc-retraite.fr' });
+  .openapi({ format: 'email', maxLength: 254, example: 'c.martin@crc-retraite.fr' });
 
 const phone = z
   .string()
