@@ -22,14 +22,14 @@
 //
 // Flags: --duration=6 --warmup=1 --connections=10 --rounds=2 --no-build --no-load --no-bundle
 //        --no-login --login-samples=40 --no-scale (keep the demo dataset only)
-//        --organisations=100000 --people=300000 --latency-duration=5 --latency-connections=1
+//        --organisations=100000 --people=300000 --latency-duration=4 --latency-connections=1
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Client } from '@neondatabase/serverless';
+import type { Client, ClientConfig } from '@neondatabase/serverless';
 import autocannon from 'autocannon';
 import { createPool, localClientClass, withPool } from '../scripts/local/db';
 import { freePort } from '../scripts/local/ports';
@@ -72,7 +72,7 @@ const settings = {
   scale: !has('no-scale'),
   organisations: flag('organisations', 100_000),
   people: flag('people', 300_000),
-  latencyDuration: flag('latency-duration', 5),
+  latencyDuration: flag('latency-duration', 4),
   latencyConnections: flag('latency-connections', 1),
 };
 
@@ -319,12 +319,22 @@ function sqlConnectCase(
   databaseUrl: string,
   wsProxy: string,
   query: { sql: string; params?: unknown[] } = { sql: SQL },
-  label: { name: string; note: string; connections?: number } = {
+  label: { name: string; note: string; connections?: number; pipelinePassword?: boolean } = {
     name: 'raw SQL, new connection each',
     note: 'connect + password auth + query + end, as one worker request does',
   },
 ): Case {
-  const LocalClient = localClientClass(wsProxy);
+  const Base = localClientClass(wsProxy);
+  // The worker sends the password in the same flight as the start-up message
+  // (worker/db/client.ts, pipelineConnect 'password'): optionally do the same.
+  const LocalClient = label.pipelinePassword
+    ? class extends Base {
+        constructor(config?: string | ClientConfig) {
+          super(config);
+          this.neonConfig.pipelineConnect = 'password';
+        }
+      }
+    : Base;
   const connections = label.connections ?? settings.connections;
   return {
     ...label,
@@ -611,6 +621,13 @@ async function measureCrm(stack: RunningStack): Promise<ScaleReport> {
       { connections: c },
     ),
     httpCase(
+      'GET /api/v1/system/info',
+      'new DB connection + session lookup + 1 trivial query',
+      `${stack.url}/api/v1/system/info`,
+      adminHeaders,
+      { connections: c },
+    ),
+    httpCase(
       'GET /organisations (admin)',
       `\`?${LIST_SEARCH}\`: new DB connection + session lookup + list query`,
       listUrl,
@@ -651,8 +668,9 @@ async function measureCrm(stack: RunningStack): Promise<ScaleReport> {
     }),
     sqlConnectCase(stack.databaseUrl, stack.wsProxy, adminQuery, {
       name: 'list SQL (admin), new connection each',
-      note: 'connect + auth + list query + end',
+      note: 'connect (password pipelined, as the worker does) + list query + end',
       connections: c,
+      pipelinePassword: true,
     }),
   ];
   const rows = await runCases(cases, settings.latencyDuration, settings.warmup);
@@ -774,18 +792,19 @@ function renderCrm(crm: ScaleReport): string[] {
     );
   }
   if (create) out.push(`- create: POST p95 **${ms(create.p95)} ms** (p50 ${ms(create.p50)} ms)`);
-  if (floor && apiAdmin && sqlAdmin && sqlFresh) {
-    const connect = sqlFresh.p50 - sqlAdmin.p50;
-    const rest = apiAdmin.p50 - floor.p50 - sqlFresh.p50;
+  const info = row('GET /api/v1/system/info');
+  if (floor && info && apiAdmin && sqlAdmin && sqlFresh) {
+    const part = (v: number) => (v > 0 ? `${ms(v)} ms` : 'within the noise');
     out.push(
       '',
-      '### Where the time goes (admin list, p50, roughly additive at this concurrency)',
+      '### Where the time goes (admin list, p50 differences, one connection)',
       '',
-      `- worker + HTTP floor (\`/healthz\`): ${ms(floor.p50)} ms`,
-      `- a new Postgres connection through the WebSocket proxy (new connection − pooled, from Node): ${ms(connect)} ms ` +
-        '(the worker pipelines the password with the start-up message, one round trip fewer than this Node client)',
-      `- the list query itself (pooled round trip): ${ms(sqlAdmin.p50)} ms; Postgres execution ${ms(crm.queries[0]?.explained.executionMs ?? Number.NaN)} ms (EXPLAIN ANALYZE)`,
-      `- the rest (session look-up query, drizzle mapping, JSON of 50 rows, zod/OpenAPI, middleware): ${ms(rest)} ms`,
+      `- workerd + HTTP + routing, no database (\`/healthz\`): ${ms(floor.p50)} ms`,
+      `- + a new Postgres connection, the bearer session look-up and a trivial query (\`/system/info\` − \`/healthz\`): ${part(info.p50 - floor.p50)}`,
+      `- + the list itself: query, 50 rows through drizzle, zod and JSON (list − \`/system/info\`): ${part(apiAdmin.p50 - info.p50)}`,
+      `- for scale, from Node: a new connection with the list query ${ms(sqlFresh.p50)} ms vs ${ms(sqlAdmin.p50)} ms pooled ` +
+        `(connection set-up ≈ ${part(sqlFresh.p50 - sqlAdmin.p50)}); Postgres executes the list in ` +
+        `${ms(crm.queries[0]?.explained.executionMs ?? Number.NaN)} ms (EXPLAIN ANALYZE)`,
     );
   }
   out.push('', '### Query plans (EXPLAIN ANALYZE, BUFFERS)', '');
