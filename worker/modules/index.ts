@@ -8,6 +8,7 @@ import { authRoutes } from './identity/auth.routes';
 import { permissionsRoutes, rolesRoutes } from './identity/roles.routes';
 import { teamsRoutes } from './identity/teams.routes';
 import { usersRoutes } from './identity/users.routes';
+import { importsRoutes } from './imports/imports.routes';
 import { interactionsRoutes } from './interactions/interactions.routes';
 import { mandatesRoutes } from './mandates/mandates.routes';
 import { organisationsRoutes } from './organisations/organisations.routes';
@@ -43,6 +44,7 @@ export const MODULES: ModuleMount[] = [
   { prefix: '/api/v1/tasks', routes: tasksRoutes },
   { prefix: '/api/v1/pipeline-stages', routes: pipelineStagesRoutes },
   { prefix: '/api/v1/pipeline', routes: pipelineRoutes },
+  { prefix: '/api/v1/imports', routes: importsRoutes },
   { prefix: '/api/v1/system', routes: systemRoutes },
 ];
 

@@ -5,6 +5,7 @@ import { deadLetters } from '../db/schema';
 import { readConfig } from '../lib/config';
 import { createLogger, type Logger } from '../lib/logger';
 import { createReporter, type ErrorReporter } from '../lib/sentry';
+import { failDeadImport, importCommitSchema, runImportCommit } from '../modules/imports/imports.consumer';
 import { recordHeartbeat } from '../modules/system/system.service';
 import { type DomainEventMessage, domainEventSchema, envelopeSchema, heartbeatSchema } from './messages';
 import { DEAD_LETTER_SUFFIX, isQueueName, QUEUES, type QueueName, retryDelaySeconds } from './queues.config';
@@ -50,8 +51,16 @@ const HANDLERS: Record<QueueName, Record<string, Handler<z.ZodType>>> = {
   'webhook-deliveries': {},
   'email-sends': {},
   exports: {},
-  imports: {},
+  imports: {
+    'import.commit': handler(importCommitSchema, runImportCommit),
+  },
 };
+
+/** Work to do when a queue's message is dead (retries exhausted), besides keeping it. */
+const DEAD_LETTER_HANDLERS: Partial<Record<QueueName, (body: unknown, deps: ConsumerDeps) => Promise<void>>> =
+  {
+    imports: failDeadImport,
+  };
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -143,6 +152,7 @@ async function consumeDeadLetter(queue: string, message: Message<unknown>, deps:
         attempts: message.attempts,
       })
       .onConflictDoNothing({ target: deadLetters.messageId });
+    if (isQueueName(queue)) await DEAD_LETTER_HANDLERS[queue]?.(message.body, deps);
     message.ack();
   } catch (error) {
     deps.log.error('queue.dead_letter.store_failed', {
