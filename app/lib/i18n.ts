@@ -261,8 +261,8 @@ const fr = {
   'users.reactivateLabel': 'Réactiver {name}',
   'users.you': 'vous',
   'users.updated': '{name} : modifications enregistrées.',
-  'users.deactivated': '{name} a été désactivé.',
-  'users.reactivated': '{name} a été réactivé.',
+  'users.deactivated': 'Compte de {name} désactivé.',
+  'users.reactivated': 'Compte de {name} réactivé.',
   'users.selfConflict': 'Vous ne pouvez ni vous désactiver ni changer votre propre rôle.',
   'users.create': 'Inviter un utilisateur',
   'users.create.lead':
@@ -274,7 +274,7 @@ const fr = {
   'users.password': 'Mot de passe',
   'users.passwordHint': 'Facultatif ; au moins 10 caractères.',
   'users.createSubmit': 'Créer l’utilisateur',
-  'users.created': '{name} a été créé.',
+  'users.created': 'Compte de {name} créé.',
   'users.temporaryPassword': 'Mot de passe temporaire',
   'users.temporaryPasswordWarning':
     'Il ne sera plus affiché. Transmettez-le à {name}, qui pourra le changer depuis son profil.',
@@ -316,7 +316,7 @@ const fr = {
   'roles.save': 'Enregistrer les permissions du rôle {role}',
   'roles.saved': 'Permissions du rôle {role} enregistrées.',
   'roles.lockout':
-    'Le rôle Administrateur doit conserver {permissions} : sans elles, plus personne ne pourrait administrer les comptes.',
+    'Le rôle Administrateur doit conserver {permissions}, sans quoi plus personne ne pourrait administrer les comptes.',
   'roles.readOnly':
     'Lecture seule : seul un rôle avec « rôles : administrer » peut modifier ces permissions.',
   'roles.count': '{count} permission(s) sur {total}',
@@ -630,7 +630,7 @@ const en: Record<MessageKey, string> = {
   'roles.checkbox': '{role} — {resource}: {action}',
   'roles.save': 'Save the {role} permissions',
   'roles.saved': '{role} permissions saved.',
-  'roles.lockout': 'The Admin role must keep {permissions}: without them nobody could administer accounts.',
+  'roles.lockout': 'The Admin role must keep {permissions}, or nobody could administer accounts any more.',
   'roles.readOnly': 'Read only: only a role with “roles: manage” can change these permissions.',
   'roles.count': '{count} of {total} permissions',
   'roles.scope': 'Scope: {scope}',

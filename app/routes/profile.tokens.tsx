@@ -210,17 +210,19 @@ export default function Tokens() {
                 {tokens.map((token) => (
                   <tr key={token.id} data-status={token.status}>
                     <th scope="row">{token.name}</th>
-                    <td>
+                    <td data-label={t('tokens.col.prefix')}>
                       <code>{token.prefix}…</code>
                     </td>
-                    <td title={token.scopes.join(', ')}>
+                    <td data-label={t('tokens.col.scopes')} title={token.scopes.join(', ')}>
                       {t('tokens.scopeCount', { count: token.scopeCount })}
                     </td>
-                    <td>
+                    <td data-label={t('tokens.col.lastUsed')}>
                       {token.lastUsedAt ? formatDate(locale, token.lastUsedAt, true) : t('common.never')}
                     </td>
-                    <td>{token.expiresAt ? formatDate(locale, token.expiresAt) : t('tokens.noExpiry')}</td>
-                    <td>
+                    <td data-label={t('tokens.col.expires')}>
+                      {token.expiresAt ? formatDate(locale, token.expiresAt) : t('tokens.noExpiry')}
+                    </td>
+                    <td data-label={t('tokens.col.status')}>
                       <span className={`status status--${token.status}`}>
                         {token.status === 'revoked'
                           ? t('tokens.status.revoked', { date: formatDate(locale, token.revokedAt) })

@@ -25,7 +25,7 @@ const VIEWPORTS = {
 interface Shot {
   name: string;
   path: string;
-  as: 'admin@alforis.test' | 'viewer@alforis.test' | null;
+  as: 'admin@alforis.test' | 'viewer@alforis.test' | 'manager@alforis.test' | null;
   /** Run in the page before the screenshot (open a menu, a dialog…). */
   prepare?: (page: Page) => Promise<void>;
 }
@@ -95,6 +95,63 @@ const SHOTS: Shot[] = [
   { name: 'settings-teams', path: '/settings/teams', as: 'admin@alforis.test' },
   { name: 'settings-roles', path: '/settings/roles?role=viewer', as: 'admin@alforis.test' },
   { name: 'forbidden', path: '/settings/users', as: 'viewer@alforis.test' },
+  // States after an action (these change data: run them last).
+  {
+    name: 'state-token-created',
+    path: '/profile/tokens',
+    as: 'admin@alforis.test',
+    prepare: async (page) => {
+      await page.getByLabel('Nom du jeton').fill('Export mensuel');
+      await page.getByRole('button', { name: 'Créer un jeton' }).click();
+      await page.getByRole('textbox', { name: 'Secret du jeton' }).waitFor();
+    },
+  },
+  {
+    name: 'state-user-created',
+    path: '/settings/users',
+    as: 'admin@alforis.test',
+    prepare: async (page) => {
+      const invite = page.locator('details.disclosure');
+      await invite.locator('summary').click();
+      await invite.getByLabel('Adresse e-mail').fill(`invite.${Date.now()}@alforis.test`);
+      await invite.getByLabel('Nom complet').fill('Nouvelle Recrue');
+      await invite.getByRole('button', { name: 'Créer l’utilisateur' }).click();
+      await page.getByRole('textbox', { name: 'Mot de passe temporaire' }).waitFor();
+    },
+  },
+  {
+    name: 'state-roles-lockout',
+    path: '/settings/roles?role=admin',
+    as: 'admin@alforis.test',
+    prepare: async (page) => {
+      await page.getByRole('checkbox', { name: 'Admin — roles: manage' }).uncheck();
+      await page.getByRole('button', { name: /Enregistrer les permissions/ }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  {
+    name: 'state-team-conflict',
+    path: '/settings/teams',
+    as: 'admin@alforis.test',
+    prepare: async (page) => {
+      await page.getByRole('button', { name: 'Supprimer l’équipe Lyon — Distribution' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Supprimer' }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  {
+    name: 'state-profile-english',
+    path: '/profile',
+    as: 'manager@alforis.test',
+    prepare: async (page) => {
+      await page.getByLabel(/Langue|Language/).selectOption('en');
+      await page
+        .getByRole('button', { name: /Enregistrer|Save/ })
+        .first()
+        .click();
+      await page.getByText('Profile saved.').waitFor();
+    },
+  },
   { name: 'not-found', path: '/nulle-part', as: 'viewer@alforis.test' },
 ];
 
@@ -144,6 +201,8 @@ async function main() {
           });
           page.on('pageerror', (error) => errors.push(error.message));
           const response = await page.goto(`${app.url}${shot.path}`);
+          // Interactions need React: the theme form drops its no-JS field once hydrated.
+          await page.waitForFunction(() => !document.querySelector('.theme-switch input[name="redirectTo"]'));
           await page.waitForLoadState('networkidle');
           await shot
             .prepare?.(page)

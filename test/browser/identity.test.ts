@@ -259,7 +259,7 @@ describe('administration', () => {
     await invite.getByLabel('Nom complet').fill('Nouvelle Recrue');
     await invite.getByLabel('Rôle').selectOption('viewer');
     await invite.getByRole('button', { name: 'Créer l’utilisateur' }).click();
-    await page.getByText('Nouvelle Recrue a été créé.').waitFor();
+    await page.getByText('Compte de Nouvelle Recrue créé.').waitFor();
     const temporary = await page.getByRole('textbox', { name: 'Mot de passe temporaire' }).inputValue();
     expect(temporary).toMatch(/^[A-Za-z0-9]{16}$/);
 
@@ -292,7 +292,7 @@ describe('administration', () => {
     await page.keyboard.press('Tab');
     await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Désactiver');
     await page.keyboard.press('Enter');
-    await page.getByText('Nouvelle Recrue a été désactivé.').waitFor();
+    await page.getByText('Compte de Nouvelle Recrue désactivé.').waitFor();
     await expect.poll(() => page.locator('tbody .status').textContent()).toBe('Inactif');
 
     // A deactivated account cannot sign in (same generic message).

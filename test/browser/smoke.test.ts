@@ -89,6 +89,7 @@ async function openPage(
   }
   const page = await context.newPage();
   const errors: string[] = [];
+  pageErrors.set(page, errors);
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
@@ -96,9 +97,17 @@ async function openPage(
   return { page, errors };
 }
 
+const pageErrors = new WeakMap<Page, string[]>();
+
 /** The theme form drops its no-JS `redirectTo` field once React has hydrated. */
 async function waitForHydration(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelector('.theme-switch input[name="redirectTo"]') === null);
+  await page
+    .waitForFunction(() => document.querySelector('.theme-switch input[name="redirectTo"]') === null)
+    .catch((error: Error) => {
+      throw new Error(
+        `not hydrated at ${page.url()}: ${error.message}; page errors: ${JSON.stringify(pageErrors.get(page))}`,
+      );
+    });
 }
 
 function bodyBackground(page: Page): Promise<string> {
