@@ -93,7 +93,7 @@ describe('login', () => {
   });
 
   it('answers an unknown email exactly like a wrong password', async () => {
-    const unknown = await login('nobody-here@fixture.test', FIXTURE_PASSWORD);
+    const unknown = await login(`nobody-${crypto.randomUUID()}@fixture.test`, FIXTURE_PASSWORD);
     const wrong = await login(fx.users.viewer.email, 'not the password');
     expect(unknown.status).toBe(401);
     expect(wrong.status).toBe(401);
