@@ -275,9 +275,17 @@ describe('administration', () => {
     );
     await invite.getByText('Déjà utilisé.').waitFor();
 
-    // Deactivate, by keyboard only: open the dialog, move to "Désactiver", confirm.
+    // Per-row edit: move them to a team.
     await page.goto(`${app.url}/settings/users?q=recrue`);
     await waitForHydration(page);
+    await page.getByLabel('Équipe de Nouvelle Recrue').selectOption({ label: 'Paris — Institutionnels' });
+    await page.getByRole('button', { name: 'Enregistrer Nouvelle Recrue' }).click();
+    await page.getByText('Nouvelle Recrue : modifications enregistrées.').waitFor();
+
+    // Deactivate, by keyboard only: open the dialog, move to "Désactiver", confirm.
+    await page.reload();
+    await waitForHydration(page);
+    await expect(page.getByLabel('Équipe de Nouvelle Recrue').inputValue()).resolves.not.toBe('');
     await page.getByRole('button', { name: 'Désactiver Nouvelle Recrue' }).focus();
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Désactiver Nouvelle Recrue' });
@@ -305,13 +313,35 @@ describe('administration', () => {
     expect(errors(409)).toEqual([]);
   });
 
-  it('refuses to delete a team that still has members, with the reason', async () => {
+  it('creates, renames and deletes a team; refuses to delete one that still has members, with the reason', async () => {
     const { page, errors } = await openPage();
     await signIn(page, 'admin@alforis.test');
     await page.goto(`${app.url}/settings/teams`);
     await waitForHydration(page);
+
+    await page.getByLabel('Nom de l’équipe', { exact: true }).fill('Bordeaux');
+    await page.getByLabel('Manager (facultatif)').selectOption({ label: 'Hélène Manager' });
+    await page.getByRole('button', { name: 'Créer l’équipe' }).click();
+    await page.getByText('Équipe Bordeaux créée.').waitFor();
+    await expect.poll(() => page.getByLabel('Manager de l’équipe Bordeaux').inputValue()).not.toBe('');
+
+    await page.getByLabel('Nom de l’équipe Bordeaux').fill('Bordeaux — Gestion privée');
+    await page.getByRole('button', { name: 'Enregistrer l’équipe Bordeaux' }).click();
+    await page.getByText('Équipe Bordeaux — Gestion privée enregistrée.').waitFor();
+
+    await page.getByRole('button', { name: 'Supprimer l’équipe Bordeaux — Gestion privée' }).click();
+    await page
+      .getByRole('dialog', { name: 'Supprimer l’équipe Bordeaux — Gestion privée' })
+      .getByRole('button', { name: 'Supprimer' })
+      .click();
+    await page.getByText('Équipe Bordeaux — Gestion privée supprimée.').waitFor();
+    await expect.poll(() => page.getByLabel(/^Nom de l’équipe Bordeaux/).count()).toBe(0);
+
     await page.getByRole('button', { name: 'Supprimer l’équipe Lyon — Distribution' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Supprimer' }).click();
+    await page
+      .getByRole('dialog', { name: 'Supprimer l’équipe Lyon — Distribution' })
+      .getByRole('button', { name: 'Supprimer' })
+      .click();
     await expect
       .poll(() => page.getByRole('alert').textContent())
       .toBe(
