@@ -92,8 +92,13 @@ async function seedCrm(
       await client.query('rollback');
       return { written: false, rows: {} };
     }
-    const { rows: users } = await client.query<{ id: string; email: string; team_id: string | null }>(
-      'select id, lower(email) as email, team_id from users where lower(email) = any($1::text[]) and active',
+    const { rows: users } = await client.query<{
+      id: string;
+      email: string;
+      team_id: string | null;
+      role_id: string;
+    }>(
+      'select id, lower(email) as email, team_id, role_id from users where lower(email) = any($1::text[]) and active',
       [DEMO_USERS.map((u) => u.email)],
     );
     const { rows: stages } = await client.query<{
@@ -109,7 +114,7 @@ async function seedCrm(
       'select year, last from mandate_number_counters order by year for update',
     );
     const dataset = buildDemoDataset({
-      users: users.map((u): SeedUser => ({ id: u.id, email: u.email, teamId: u.team_id })),
+      users: users.map((u): SeedUser => ({ id: u.id, email: u.email, teamId: u.team_id, roleId: u.role_id })),
       stages: stages.map(
         (s): SeedStage => ({ id: s.id, position: s.position, isWon: s.is_won, isLost: s.is_lost }),
       ),

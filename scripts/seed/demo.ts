@@ -19,6 +19,8 @@ export interface SeedUser {
   id: string;
   email: string;
   teamId: string | null;
+  /** Users (scope: own records) cannot link records they do not own, so they never log for others. */
+  roleId?: string;
 }
 
 export interface SeedStage {
@@ -249,8 +251,10 @@ export function buildDemoDataset(input: {
   };
   const pickOwner = (r: Random, lyon: boolean) =>
     r.weighted(ownersIn(lyon).map((u) => [u, OWNER_WEIGHTS[u.email] ?? 1] as const));
-  const teammate = (r: Random, owner: SeedUser) => {
-    const mates = owners.filter((u) => u.id !== owner.id && teamOf(u) === teamOf(owner));
+  const teammate = (r: Random, owner: SeedUser, opts: { seesTeam?: boolean } = {}) => {
+    const mates = owners.filter(
+      (u) => u.id !== owner.id && teamOf(u) === teamOf(owner) && !(opts.seesTeam && u.roleId === 'user'),
+    );
     return mates.length > 0 && teamIds.length > 0 ? r.pick(mates) : owner;
   };
   const userById = new Map(owners.map((u) => [u.id, u]));
@@ -748,7 +752,8 @@ export function buildDemoDataset(input: {
     const occurredAt = during(ri, day(-ago));
     const contact = org.contacts.length > 0 ? ri.pick(org.contacts) : undefined;
     const owner = userById.get(org.ownerId) as SeedUser;
-    const author = ri.chance(0.8) ? owner : teammate(ri, owner);
+    // Someone who can see the organisation: its owner, or a teammate with team scope (ADR 009: links must be visible).
+    const author = ri.chance(0.8) ? owner : teammate(ri, owner, { seesTeam: true });
     const createdAt = planned
       ? min(during(ri, day(-ri.int(1, 10))), occurredAt)
       : new Date(occurredAt.getTime() + ri.int(0, 180) * 60_000);

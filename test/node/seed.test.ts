@@ -217,6 +217,20 @@ describe('demo seed', () => {
          (select count(*)::int from interactions where occurred_at < date '2026-11-18' - interval '549 days')
            as too_old,
          (select count(distinct type)::int from interactions) as interaction_types,
+         -- links a real write would accept (ADR 009): visible to the author, mandate of the same organisation
+         (select count(*)::int from interactions i join organisations o on o.id = i.organisation_id
+            join users u on u.id = i.owner_id where u.role_id = 'user' and o.owner_id <> u.id) as invisible_links,
+         (select count(*)::int from interactions i join mandates m on m.id = i.mandate_id
+           where m.organisation_id <> i.organisation_id) as mandate_mismatch,
+         (select count(*)::int from tasks t join organisations o on o.id = t.organisation_id
+           where t.owner_id <> o.owner_id
+              or (t.mandate_id is not null and not exists (
+                    select 1 from mandates m where m.id = t.mandate_id and m.organisation_id = o.id))
+              or (t.person_id is not null and not exists (
+                    select 1 from affiliations a where a.person_id = t.person_id and a.organisation_id = o.id)))
+           as foreign_tasks,
+         (select count(*)::int from tasks t join users a on a.id = t.assignee_id join users o on o.id = t.owner_id
+           where a.team_id is distinct from o.team_id) as assignee_outside_team,
          (select count(*)::int from interaction_participants where kind = 'person') as person_participants,
          (select count(*)::int from interaction_participants where kind = 'user') as user_participants`,
     );
@@ -229,6 +243,10 @@ describe('demo seed', () => {
       done_without_date: 0,
       too_old: 0,
       interaction_types: 5,
+      invisible_links: 0,
+      mandate_mismatch: 0,
+      foreign_tasks: 0,
+      assignee_outside_team: 0,
     });
     const c = check as Record<string, number>;
     const people = c.people ?? Number.NaN;
