@@ -34,6 +34,7 @@ export type FileProblemCode =
   | 'file_type_mismatch'
   | 'unterminated_quote'
   | 'no_header_row'
+  | 'no_data_rows'
   | 'no_mappable_column'
   | 'blank_header'
   | 'duplicate_header'
@@ -101,7 +102,7 @@ function parseCsvFile(bytes: Uint8Array): ParsedFile {
     );
   }
   const text = decodeUtf8(bytes);
-  if (text.trim() === '') throw fileProblem('empty_file', 'The file is empty');
+  if (text.replace(/[\s,;]/g, '') === '') throw fileProblem('empty_file', 'The file has no values');
   const delimiter = detectDelimiter(text);
   const builder = new TableBuilder();
   readCsv(text, delimiter, (cells, row) => builder.add(cells, row));
@@ -255,9 +256,9 @@ class TableBuilder {
 
   finish(): Pick<ParsedFile, 'headerRow' | 'headers' | 'rows'> {
     const header = this.headerCells;
-    if (!header) throw fileProblem('no_header_row', 'The file has no header row (it is empty)');
+    if (!header) throw fileProblem('empty_file', 'The file has no values (only blank rows)');
     if (this.rows.length === 0) {
-      throw fileProblem('no_header_row', 'The file has a header row but no data rows under it');
+      throw fileProblem('no_data_rows', 'The file has a header row but no data rows under it');
     }
     // Columns without a header are dropped when they hold no value at all (spreadsheets
     // often export trailing empty columns); one with values needs a name.
@@ -275,7 +276,7 @@ class TableBuilder {
         );
       }
     }
-    if (kept.length === 0) throw fileProblem('no_header_row', 'The header row has no column names');
+    if (kept.length === 0) throw fileProblem('no_header_row', 'The first row has no column names');
     if (kept.length > MAX_COLUMNS) {
       throw fileProblem('too_many_columns', `The file has more than ${MAX_COLUMNS} columns`);
     }
@@ -426,4 +427,9 @@ export function toCsv(records: readonly (readonly string[])[], delimiter: Delimi
     )
     .join('\r\n')
     .concat('\r\n');
+}
+
+/** Cells that are values rather than column names: an email, a number, a date, a web address. */
+export function looksLikeData(cell: string): boolean {
+  return /@|^[\d\s.,:/+-]+$|^https?:\/\/|^www\./i.test(cell.trim());
 }

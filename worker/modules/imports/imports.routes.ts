@@ -70,7 +70,7 @@ importsRoutes.openapi(
     tags: [TAG],
     summary:
       'Upload a CSV or XLSX file: detected headers, automatic column mapping and the first preview page',
-    description: `The body is the raw file. CSV: RFC 4180, delimiter detected among , ; and tab, UTF-8 with or without BOM (other encodings → 422 not_utf8). XLSX: the first worksheet; the header row is its first non-empty row. ${LIMITS_DESCRIPTION} Other file problems are 422 with errors[].code: empty_file, not_utf8, file_type_mismatch, unterminated_quote, no_header_row, blank_header, duplicate_header, too_many_columns, too_many_rows, no_mappable_column, xlsx_unreadable, xlsx_too_large. Needs <entity>:import.`,
+    description: `The body is the raw file. CSV: RFC 4180, delimiter detected among , ; and tab, UTF-8 with or without BOM (other encodings → 422 not_utf8). XLSX: the first worksheet; the header row is its first non-empty row. ${LIMITS_DESCRIPTION} Other file problems are 422 with errors[].code: empty_file, not_utf8, file_type_mismatch, unterminated_quote, no_header_row, no_data_rows, blank_header, duplicate_header, too_many_columns, too_many_rows, no_mappable_column, xlsx_unreadable, xlsx_too_large. Needs <entity>:import.`,
     request: {
       query: entityQuery,
       headers: fileNameHeader,

@@ -26,6 +26,7 @@ import {
   type Delimiter,
   type FileType,
   fileProblem,
+  looksLikeData,
   type ParsedFile,
   parseImportFile,
   toCsv,
@@ -172,6 +173,13 @@ export async function uploadImport(deps: ActorDeps, bucket: R2Bucket, upload: Up
   const parsed = await parseImportFile(upload.bytes, fileType);
   const mapping = autoMapping(upload.entity, parsed.headers);
   if (Object.values(mapping).every((field) => field === null)) {
+    if (parsed.headers.some(looksLikeData)) {
+      throw fileProblem(
+        'no_header_row',
+        `The first row (row ${parsed.headerRow}) holds values, not column names: add a header row naming the columns`,
+        'headers',
+      );
+    }
     const examples = fieldsOf(upload.entity)
       .slice(0, 4)
       .map((field) => field.synonyms[0])
