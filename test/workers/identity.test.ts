@@ -282,6 +282,24 @@ describe('sessions and tokens', () => {
       );
     expect((await write('https://evil.example')).status).toBe(403);
     expect((await write('http://crm.test')).status).toBe(200);
+    const withFetchSite = (site: string, origin: string) =>
+      callWorker(
+        '/api/v1/users/me',
+        {
+          ...jsonBody('PATCH', { locale: 'fr' }),
+          headers: {
+            'Content-Type': 'application/json',
+            Cookie: `alforis_session=${token}`,
+            'Sec-Fetch-Site': site,
+            Origin: origin,
+          },
+        },
+        { DATABASE_URL: database.url },
+      );
+    expect((await withFetchSite('cross-site', 'https://evil.example')).status).toBe(403);
+    expect((await withFetchSite('same-site', 'https://sub.crm.test')).status).toBe(403);
+    // A same-origin form post under Referrer-Policy: no-referrer carries Origin: null.
+    expect((await withFetchSite('same-origin', 'null')).status).toBe(200);
   });
 });
 

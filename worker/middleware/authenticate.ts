@@ -18,9 +18,14 @@ function bearerToken(header: string | undefined): string | null {
  * from another site is refused. Bearer-token calls carry no ambient authority.
  */
 function assertSameOrigin(request: Request) {
+  // Sec-Fetch-Site is set by the browser itself and survives `Referrer-Policy: no-referrer`
+  // (which turns Origin into "null" on form posts): trust it when present, else compare Origin.
   const fetchSite = request.headers.get('Sec-Fetch-Site');
-  if (fetchSite && fetchSite !== 'same-origin' && fetchSite !== 'none') {
-    throw new AppError('FORBIDDEN', { detail: 'Cross-site request refused' });
+  if (fetchSite) {
+    if (fetchSite !== 'same-origin' && fetchSite !== 'none') {
+      throw new AppError('FORBIDDEN', { detail: 'Cross-site request refused' });
+    }
+    return;
   }
   const origin = request.headers.get('Origin');
   if (origin && origin !== new URL(request.url).origin) {
