@@ -44,7 +44,7 @@ export function renderPermissionsDoc(): string {
   }
   lines.push(
     '',
-    'A record outside the caller\'s scope answers **404**, exactly like a missing one. API tokens are limited',
+    "A record outside the caller's scope answers **404**, exactly like a missing one. API tokens are limited",
     "to the scopes chosen at creation and never exceed their owner's current permissions.",
     '',
     '## Actions',

@@ -176,7 +176,12 @@ describe('cron', () => {
       const entityId = crypto.randomUUID();
       const [event] = await handle.db
         .insert(outboxEvents)
-        .values({ type: 'organisation.created', entityType: 'organisation', entityId, payload: { id: entityId } })
+        .values({
+          type: 'organisation.created',
+          entityType: 'organisation',
+          entityId,
+          payload: { id: entityId },
+        })
         .returning();
       if (!event) throw new Error('outbox row not inserted');
       await worker.scheduled(
