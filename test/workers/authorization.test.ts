@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { AFFILIATION_ROUTES } from './matrix/affiliations.routes';
 import { IDENTITY_ROUTES } from './matrix/identity.routes';
+import { IMPORT_ROUTES } from './matrix/imports.routes';
 import { INTERACTION_ROUTES } from './matrix/interactions.routes';
 import { MANDATE_ROUTES } from './matrix/mandates.routes';
 import { ORGANISATION_ROUTES } from './matrix/organisations.routes';
@@ -32,6 +33,7 @@ runAuthorizationMatrix(
     ...PIPELINE_ROUTES,
     ...PEOPLE_ROUTES,
     ...AFFILIATION_ROUTES,
+    ...IMPORT_ROUTES,
   ],
   () => fx,
 );
