@@ -25,9 +25,11 @@ import { SECTIONS } from '~/lib/navigation';
 import { isTheme, themeAttribute } from '~/lib/theme';
 import { readThemeCookie } from '~/lib/theme.server';
 import appStylesHref from '~/styles/app.css?url';
+import crmStylesHref from '~/styles/crm.css?url';
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: appStylesHref },
+  { rel: 'stylesheet', href: crmStylesHref },
   { rel: 'icon', href: faviconHref, type: 'image/svg+xml' },
 ];
 

@@ -1,0 +1,163 @@
+/**
+ * The CRM services the UI calls, in one place (loaders and actions use the
+ * same functions as the API: RBAC, scope and validation live there), plus the
+ * few read-only look-ups the pages need that the API answers another way
+ * (names for ids, counts for the dashboard). Those apply the same permission
+ * checks and scope filter as the services. Server-only.
+ */
+import { and, count, inArray, isNull, type SQL } from 'drizzle-orm';
+import { mandates, organisations, people, users } from '../../worker/db/schema';
+import { AppError } from '../../worker/lib/errors';
+import type { ActorDeps } from '../../worker/lib/service-context';
+import { assertPermission, hasPermission } from '../../worker/modules/identity/actor';
+import { scopeCondition } from '../../worker/modules/identity/scope';
+
+export { AppError } from '../../worker/lib/errors';
+export { etagOf } from '../../worker/lib/records';
+export type { ActorDeps } from '../../worker/lib/service-context';
+export {
+  createAffiliationSchema,
+  listAffiliationsQuery,
+} from '../../worker/modules/affiliations/affiliations.schemas';
+export {
+  createAffiliation,
+  listOrganisationPeople,
+  listPersonAffiliations,
+} from '../../worker/modules/affiliations/affiliations.service';
+export { hasPermission } from '../../worker/modules/identity/actor';
+export { listUsers } from '../../worker/modules/identity/users.service';
+export { createInteractionSchema } from '../../worker/modules/interactions/interactions.schemas';
+export { createInteraction, listInteractions } from '../../worker/modules/interactions/interactions.service';
+export { MANDATE_TRANSITIONS, transitionSchema } from '../../worker/modules/mandates/mandates.schemas';
+export { getMandate, listMandates, transitionMandate } from '../../worker/modules/mandates/mandates.service';
+export {
+  createOrganisationSchema,
+  updateOrganisationSchema,
+} from '../../worker/modules/organisations/organisations.schemas';
+export {
+  createOrganisation,
+  deleteOrganisation,
+  getOrganisation,
+  listOrganisations,
+  restoreOrganisation,
+  updateOrganisation,
+} from '../../worker/modules/organisations/organisations.service';
+export { createPersonSchema, updatePersonSchema } from '../../worker/modules/people/people.schemas';
+export {
+  createPerson,
+  deletePerson,
+  getPerson,
+  listPeople,
+  updatePerson,
+} from '../../worker/modules/people/people.service';
+export { listStages, pipelineBoard } from '../../worker/modules/pipeline/pipeline.service';
+export { createTaskSchema } from '../../worker/modules/tasks/tasks.schemas';
+export { createTask, getTask, listTasks, updateTask } from '../../worker/modules/tasks/tasks.service';
+export { listTimeline } from '../../worker/modules/timeline/timeline.service';
+
+/** Distinct non-null ids. */
+function idsOf(values: readonly (string | null | undefined)[]): string[] {
+  return [...new Set(values.filter((value): value is string => typeof value === 'string'))];
+}
+
+/**
+ * Display names of users (owners, assignees, timeline actors). Names of
+ * colleagues are not scoped: every role may read users.
+ */
+export async function userNames(
+  deps: ActorDeps,
+  ids: readonly (string | null | undefined)[],
+): Promise<Record<string, string>> {
+  const wanted = idsOf(ids);
+  if (wanted.length === 0) return {};
+  const rows = await deps.db
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(inArray(users.id, wanted));
+  return Object.fromEntries(rows.map((row) => [row.id, row.name]));
+}
+
+/** Names of the organisations among `ids` the actor may see (deleted ones included). */
+export async function organisationNames(
+  deps: ActorDeps,
+  ids: readonly (string | null | undefined)[],
+): Promise<Record<string, string>> {
+  const wanted = idsOf(ids);
+  if (wanted.length === 0 || !hasPermission(deps.actor, 'organisations', 'read')) return {};
+  const rows = await deps.db
+    .select({ id: organisations.id, name: organisations.name })
+    .from(organisations)
+    .where(and(inArray(organisations.id, wanted), scopeCondition(deps.actor, organisations)));
+  return Object.fromEntries(rows.map((row) => [row.id, row.name]));
+}
+
+/** Full names of the people among `ids` the actor may see and that are not in the bin. */
+export async function personNames(
+  deps: ActorDeps,
+  ids: readonly (string | null | undefined)[],
+): Promise<Record<string, string>> {
+  const wanted = idsOf(ids);
+  if (wanted.length === 0 || !hasPermission(deps.actor, 'people', 'read')) return {};
+  const rows = await deps.db
+    .select({ id: people.id, firstName: people.firstName, lastName: people.lastName })
+    .from(people)
+    .where(and(inArray(people.id, wanted), isNull(people.deletedAt), scopeCondition(deps.actor, people)));
+  return Object.fromEntries(rows.map((row) => [row.id, `${row.firstName} ${row.lastName}`]));
+}
+
+/**
+ * Current versions of visible organisations, for If-Match on forms built from
+ * reads that do not carry one (the kanban board's cards).
+ */
+export async function organisationVersions(
+  deps: ActorDeps,
+  ids: readonly string[],
+): Promise<Record<string, number>> {
+  const wanted = idsOf(ids);
+  if (wanted.length === 0) return {};
+  assertPermission(deps.actor, 'organisations', 'read');
+  const rows = await deps.db
+    .select({ id: organisations.id, version: organisations.version })
+    .from(organisations)
+    .where(
+      and(
+        inArray(organisations.id, wanted),
+        isNull(organisations.deletedAt),
+        scopeCondition(deps.actor, organisations),
+      ),
+    );
+  return Object.fromEntries(rows.map((row) => [row.id, row.version]));
+}
+
+/** Mandates outside the bin by status, in the actor's scope. */
+export async function mandateCountsByStatus(deps: ActorDeps): Promise<Record<string, number>> {
+  assertPermission(deps.actor, 'mandates', 'read');
+  const conditions: (SQL | undefined)[] = [isNull(mandates.deletedAt), scopeCondition(deps.actor, mandates)];
+  const rows = await deps.db
+    .select({ status: mandates.status, count: count() })
+    .from(mandates)
+    .where(and(...conditions))
+    .groupBy(mandates.status);
+  return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+}
+
+/** Organisations outside the bin and outside the pipeline (no stage), in the actor's scope. */
+export async function organisationsWithoutStage(deps: ActorDeps): Promise<number> {
+  assertPermission(deps.actor, 'organisations', 'read');
+  const [row] = await deps.db
+    .select({ count: count() })
+    .from(organisations)
+    .where(
+      and(
+        isNull(organisations.deletedAt),
+        isNull(organisations.pipelineStageId),
+        scopeCondition(deps.actor, organisations),
+      ),
+    );
+  return Number(row?.count ?? 0);
+}
+
+/** A write refused because the record changed since the form was read (If-Match, 412). */
+export function isStale(error: unknown): error is AppError {
+  return error instanceof AppError && error.code === 'PRECONDITION_FAILED';
+}
