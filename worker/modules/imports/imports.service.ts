@@ -273,7 +273,12 @@ function previewRow(row: PlannedRow) {
 function previewPage(plan: ImportPlan, query: { limit: number; cursor?: string; action?: RowAction }) {
   const rows = query.action ? plan.rows.filter((row) => row.action === query.action) : plan.rows;
   const start = query.cursor ? Number(decodeCursor(query.cursor, 1)[0]) : 0;
-  if (!Number.isInteger(start) || start < 0) decodeCursor('', 1);
+  if (!Number.isInteger(start) || start < 0) {
+    throw new AppError('VALIDATION_FAILED', {
+      detail: 'Invalid cursor',
+      errors: [{ path: 'cursor', message: 'Use nextCursor from a previous page', code: 'invalid_cursor' }],
+    });
+  }
   const data = rows.slice(start, start + query.limit);
   const next = start + data.length;
   return {
@@ -438,12 +443,18 @@ export async function errorReport(
           : 'The import is running; its error report is ready when it completes',
     });
   }
-  const parsed = await parsedOf(bucket, job);
-  const rejected =
-    job.status === 'completed'
-      ? ((await readRejected(bucket, job.id, job.fileType as FileType)) ??
-        (job.errors.length === job.rejected ? job.errors : null))
-      : (await planOf(deps, bucket, job)).plan.rows.filter((row) => row.action === 'reject');
+  let parsed: ParsedFile;
+  let rejected: readonly { row: number; reasons: string[] }[] | null;
+  if (job.status === 'completed') {
+    parsed = await parsedOf(bucket, job);
+    rejected =
+      (await readRejected(bucket, job.id, job.fileType as FileType)) ??
+      (job.errors.length === job.rejected ? job.errors : null);
+  } else {
+    const dryRun = await planOf(deps, bucket, job);
+    parsed = dryRun.parsed;
+    rejected = dryRun.plan.rows.filter((row) => row.action === 'reject');
+  }
   if (!rejected) {
     throw new AppError('CONFLICT', { detail: 'The full error report of this import is no longer available' });
   }
