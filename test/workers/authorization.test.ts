@@ -7,6 +7,7 @@ import { MANDATE_ROUTES } from './matrix/mandates.routes';
 import { ORGANISATION_ROUTES } from './matrix/organisations.routes';
 import { PEOPLE_ROUTES } from './matrix/people.routes';
 import { PIPELINE_ROUTES } from './matrix/pipeline.routes';
+import { SEARCH_ROUTES } from './matrix/search.routes';
 import { TASK_ROUTES } from './matrix/tasks.routes';
 import { runAuthorizationMatrix } from './support/authorization-matrix';
 import { createTestDatabase } from './support/helpers';
@@ -33,6 +34,7 @@ runAuthorizationMatrix(
     ...PIPELINE_ROUTES,
     ...PEOPLE_ROUTES,
     ...AFFILIATION_ROUTES,
+    ...SEARCH_ROUTES,
     ...IMPORT_ROUTES,
   ],
   () => fx,

@@ -79,6 +79,7 @@ export function registerOpenApiDocs(app: AppRouter) {
       { name: 'Tasks' },
       { name: 'Pipeline', description: 'Stages and the kanban' },
       { name: 'Imports', description: 'CSV and Excel imports of organisations and people' },
+      { name: 'Search', description: 'Full-text search, autocomplete and typo tolerance across the CRM' },
       { name: 'GDPR', description: 'Subject access export and erasure' },
       { name: 'Users' },
       { name: 'Teams' },

@@ -14,6 +14,7 @@ import { mandatesRoutes } from './mandates/mandates.routes';
 import { organisationsRoutes } from './organisations/organisations.routes';
 import { peopleRoutes } from './people/people.routes';
 import { pipelineRoutes, pipelineStagesRoutes } from './pipeline/pipeline.routes';
+import { searchRoutes } from './search/search.routes';
 import { systemRoutes } from './system/system.routes';
 import { tasksRoutes } from './tasks/tasks.routes';
 
@@ -45,6 +46,7 @@ export const MODULES: ModuleMount[] = [
   { prefix: '/api/v1/pipeline-stages', routes: pipelineStagesRoutes },
   { prefix: '/api/v1/pipeline', routes: pipelineRoutes },
   { prefix: '/api/v1/imports', routes: importsRoutes },
+  { prefix: '/api/v1/search', routes: searchRoutes },
   { prefix: '/api/v1/system', routes: systemRoutes },
 ];
 
