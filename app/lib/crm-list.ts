@@ -8,8 +8,8 @@
 const FIRST = '0';
 const MAX_BACK = 30;
 
-/** Query parameters Remix adds to data requests; never part of a shareable address. */
-const INTERNAL = ['_data', 'index', '_routes'];
+/** Query parameters Remix adds to data requests, and one-off notices: never carried to other pages. */
+const INTERNAL = ['_data', 'index', '_routes', 'notice'];
 
 export interface PageLinks {
   /** 1-based number of the current page (as far as the back-stack knows). */

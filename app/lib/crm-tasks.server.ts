@@ -1,8 +1,16 @@
 import type { Task } from '../../worker/modules/tasks/tasks.service';
 import { oneOf, TASK_PRIORITIES, TASK_STATUSES } from './crm.constants';
-import { versionOf } from './crm.forms';
-import { type ActorDeps, etagOf, organisationNames, updateTask, userNames } from './crm.server';
-import { crmFailure } from './crm-actions.server';
+import { taskForm, versionOf } from './crm.forms';
+import {
+  type ActorDeps,
+  createTask,
+  createTaskSchema,
+  etagOf,
+  organisationNames,
+  updateTask,
+  userNames,
+} from './crm.server';
+import { crmFailure, parseSubmission } from './crm-actions.server';
 import { isUuid } from './crm-list';
 import { invalidForm } from './errors.server';
 import type { Translate } from './i18n';
@@ -82,5 +90,24 @@ export async function taskStatusAction(
       id,
       conflictMessage: ct('tasks.conflict', { title }),
     });
+  }
+}
+
+/** "Nouvelle tâche" from a record's page: linked to that record, assigned to the author. */
+export async function createTaskAction(
+  deps: ActorDeps,
+  form: FormData,
+  request: Request,
+  { t, ct }: { t: Translate; ct: CrmTranslate },
+  links: { organisationId?: string; personId?: string; mandateId?: string },
+) {
+  const intent = 'createTask';
+  const parsed = parseSubmission(taskForm(ct), createTaskSchema, form, t, { intent, extra: links });
+  if (!parsed.success) return invalidForm(parsed.failure);
+  try {
+    const task = await createTask(deps, parsed.data);
+    return { ok: true as const, intent, id: task.id, message: ct('tasks.created', { title: task.title }) };
+  } catch (error) {
+    return crmFailure(error, request, { t, ct, intent });
   }
 }
