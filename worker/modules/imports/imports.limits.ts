@@ -1,5 +1,5 @@
 /**
- * Import limits and wire constants (see docs/decisions/008-imports.md). They
+ * Import limits and wire constants (see docs/decisions/011-imports.md). They
  * are stated in the OpenAPI descriptions and enforced before anything is stored.
  */
 
