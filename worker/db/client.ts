@@ -61,6 +61,10 @@ export function createDbHandle(options: {
         if (closing) options.log.debug('db.pool_error_on_close', { error: error.message });
         else options.log.warn('db.pool_error', { error: error.message });
       });
+      // A connection that dies mid-query also errors on the client itself; the query already failed.
+      pool.on('connect', (client: { on(event: 'error', listener: (error: Error) => void): unknown }) => {
+        client.on('error', (error: Error) => options.log.warn('db.client_error', { error: error.message }));
+      });
       db = drizzle({ client: pool, schema });
     }
     return { pool, db: db as Database };
