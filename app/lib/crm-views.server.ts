@@ -1,6 +1,13 @@
 import type { Interaction } from '../../worker/modules/interactions/interactions.service';
 import { INTERACTION_TYPES, oneOf } from './crm.constants';
-import { type ActorDeps, listStages, organisationNames, personNames, userNames } from './crm.server';
+import {
+  type ActorDeps,
+  listStages,
+  organisationNames,
+  personNames,
+  teamNames,
+  userNames,
+} from './crm.server';
 import { formatDay, formatNumber } from './crm-format';
 import { formatDate, type Locale } from './i18n';
 import { type CrmMessageKey, crmTranslator, isCrmMessageKey } from './i18n-crm';
@@ -80,6 +87,51 @@ function enumKey(entityType: string, field: string, value: string): CrmMessageKe
 }
 
 const ID_FIELDS = new Set(['ownerId', 'assigneeId']);
+
+/** The order fields are listed in, as on the record's page; others follow. */
+const FIELD_ORDER = [
+  'name',
+  'firstName',
+  'lastName',
+  'title',
+  'legalName',
+  'types',
+  'type',
+  'category',
+  'status',
+  'pipelineStageId',
+  'priority',
+  'dueDate',
+  'amount',
+  'currency',
+  'aumAmount',
+  'aumCurrency',
+  'jobTitle',
+  'workEmail',
+  'personalEmail',
+  'workPhone',
+  'mobilePhone',
+  'website',
+  'email',
+  'phone',
+  'address',
+  'city',
+  'country',
+  'language',
+  'ownerId',
+  'teamId',
+];
+
+function fieldRank(field: string): number {
+  const index = FIELD_ORDER.indexOf(field);
+  return index === -1 ? FIELD_ORDER.length : index;
+}
+
+function isBlank(value: unknown): boolean {
+  return (
+    value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)
+  );
+}
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T/;
 
@@ -94,15 +146,18 @@ export async function timelineView(
   { entityType, locale }: { entityType: string; locale: Locale },
 ) {
   const t = crmTranslator(locale);
-  const userIds = entries.flatMap((entry) =>
-    Object.entries(entry.changes ?? {})
-      .filter(([field]) => ID_FIELDS.has(field))
-      .flatMap(([, change]) => [change.before, change.after])
-      .filter((value): value is string => typeof value === 'string'),
-  );
+  const valuesOf = (fields: Set<string>) =>
+    entries.flatMap((entry) =>
+      Object.entries(entry.changes ?? {})
+        .filter(([field]) => fields.has(field))
+        .flatMap(([, change]) => [change.before, change.after])
+        .filter((value): value is string => typeof value === 'string'),
+    );
   const needsStages = entries.some((entry) => entry.changes && 'pipelineStageId' in entry.changes);
-  const [users, stages] = await Promise.all([
-    userNames(deps, userIds),
+  const [users, teams, organisations, stages] = await Promise.all([
+    userNames(deps, valuesOf(ID_FIELDS)),
+    teamNames(deps, valuesOf(new Set(['teamId']))),
+    organisationNames(deps, valuesOf(new Set(['organisationId']))),
     needsStages ? listStages(deps) : Promise.resolve([]),
   ]);
   const stageNames = Object.fromEntries(stages.map((stage) => [stage.id, stage.name]));
@@ -118,6 +173,8 @@ export async function timelineView(
     const text = String(value);
     if (field === 'pipelineStageId') return stageNames[text] ?? text;
     if (ID_FIELDS.has(field)) return users[text] ?? t('crm.unknownUser');
+    if (field === 'teamId') return teams[text] ?? text;
+    if (field === 'organisationId') return organisations[text] ?? t('crm.unknownOrganisation');
     const key = enumKey(entityType, field, text);
     if (key) return t(key);
     if ((field === 'aumAmount' || field === 'amount') && Number.isFinite(Number(text)))
@@ -140,13 +197,17 @@ export async function timelineView(
       kind: entry.action,
       actorName: entry.actorName,
       occurredAt: entry.occurredAt,
-      changes: Object.entries(entry.changes ?? {}).map(([field, change]) => ({
-        field,
-        label: fieldName(field),
-        before: show(field, change.before),
-        after: show(field, change.after),
-        wasBlank: change.before === null || change.before === undefined || change.before === '',
-      })),
+      changes: Object.entries(entry.changes ?? {})
+        // A creation lists the values set, not the empty ones.
+        .filter(([, change]) => entry.action !== 'created' || !isBlank(change.after))
+        .sort(([a], [b]) => fieldRank(a) - fieldRank(b))
+        .map(([field, change]) => ({
+          field,
+          label: fieldName(field),
+          before: show(field, change.before),
+          after: show(field, change.after),
+          wasBlank: isBlank(change.before),
+        })),
     };
   });
 }

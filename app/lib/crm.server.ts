@@ -6,7 +6,7 @@
  * checks and scope filter as the services. Server-only.
  */
 import { and, count, inArray, isNull, type SQL } from 'drizzle-orm';
-import { mandates, organisations, people, users } from '../../worker/db/schema';
+import { mandates, organisations, people, teams, users } from '../../worker/db/schema';
 import { AppError } from '../../worker/lib/errors';
 import type { ActorDeps } from '../../worker/lib/service-context';
 import { assertPermission, hasPermission } from '../../worker/modules/identity/actor';
@@ -74,6 +74,20 @@ export async function userNames(
     .select({ id: users.id, name: users.name })
     .from(users)
     .where(inArray(users.id, wanted));
+  return Object.fromEntries(rows.map((row) => [row.id, row.name]));
+}
+
+/** Team names (timeline values); every role may read teams. */
+export async function teamNames(
+  deps: ActorDeps,
+  ids: readonly (string | null | undefined)[],
+): Promise<Record<string, string>> {
+  const wanted = idsOf(ids);
+  if (wanted.length === 0) return {};
+  const rows = await deps.db
+    .select({ id: teams.id, name: teams.name })
+    .from(teams)
+    .where(inArray(teams.id, wanted));
   return Object.fromEntries(rows.map((row) => [row.id, row.name]));
 }
 
