@@ -179,7 +179,10 @@ const counts = z
     mandates: z.number().int(),
     interactions: z.number().int(),
   })
-  .openapi('SearchCounts', { description: 'Matches per type among the records you may read' });
+  .openapi('SearchCounts', {
+    description:
+      'Matches per type among the records you may read, counted up to 1000 (1000 means "1000 or more")',
+  });
 
 export const searchResponseSchema = z
   .object({
@@ -202,7 +205,10 @@ const entityPageSchema = <T extends z.ZodType>(item: T, name: string) =>
     .object({
       query: z.string(),
       data: z.array(item),
-      count: z.number().int().openapi({ description: 'Matches among the records you may read' }),
+      count: z
+        .number()
+        .int()
+        .openapi({ description: 'Matches among the records you may read, up to 1000 ("1000 or more")' }),
       didYouMean,
       nextCursor: z.string().nullable(),
     })
