@@ -5,10 +5,11 @@
  * (names for ids, counts for the dashboard). Those apply the same permission
  * checks and scope filter as the services. Server-only.
  */
-import { and, count, inArray, isNull, type SQL } from 'drizzle-orm';
-import { mandates, organisations, people, teams, users } from '../../worker/db/schema';
+import { and, count, desc, eq, inArray, isNull, type SQL } from 'drizzle-orm';
+import { affiliations, mandates, organisations, people, teams, users } from '../../worker/db/schema';
 import { AppError } from '../../worker/lib/errors';
 import type { ActorDeps } from '../../worker/lib/service-context';
+import { isCurrentAffiliation } from '../../worker/modules/affiliations/affiliations.current';
 import { assertPermission, hasPermission } from '../../worker/modules/identity/actor';
 import { scopeCondition } from '../../worker/modules/identity/scope';
 
@@ -141,6 +142,36 @@ export async function organisationVersions(
       ),
     );
   return Object.fromEntries(rows.map((row) => [row.id, row.version]));
+}
+
+/**
+ * Each person's current organisation (the primary affiliation first, else the
+ * latest), among affiliations and organisations the actor may see.
+ */
+export async function currentOrganisations(
+  deps: ActorDeps,
+  personIds: readonly string[],
+): Promise<Record<string, { id: string; name: string }>> {
+  const wanted = idsOf(personIds);
+  if (wanted.length === 0 || !hasPermission(deps.actor, 'organisations', 'read')) return {};
+  const rows = await deps.db
+    .select({ personId: affiliations.personId, id: organisations.id, name: organisations.name })
+    .from(affiliations)
+    .innerJoin(organisations, eq(organisations.id, affiliations.organisationId))
+    .where(
+      and(
+        inArray(affiliations.personId, wanted),
+        isNull(affiliations.deletedAt),
+        isCurrentAffiliation(),
+        scopeCondition(deps.actor, affiliations),
+        isNull(organisations.deletedAt),
+        scopeCondition(deps.actor, organisations),
+      ),
+    )
+    .orderBy(desc(affiliations.isPrimary), desc(affiliations.startDate));
+  const result: Record<string, { id: string; name: string }> = {};
+  for (const row of rows) result[row.personId] ??= { id: row.id, name: row.name };
+  return result;
 }
 
 /** Mandates outside the bin by status, in the actor's scope. */

@@ -1,0 +1,7 @@
+import { type LoaderFunctionArgs, redirect } from '@remix-run/cloudflare';
+
+/** The English address of /personnes: a permanent redirect, query string kept. */
+export function loader({ request }: LoaderFunctionArgs) {
+  const { search } = new URL(request.url);
+  return redirect(`/personnes${search}`, 301);
+}
