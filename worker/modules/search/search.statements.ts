@@ -35,7 +35,7 @@ export interface Position {
 }
 
 export interface TextOptions {
-  /** names: only weight-A lexemes may match (autocomplete). */
+  /** names: only names may match (autocomplete), through `search_names`. */
   on: 'all' | 'names';
   filters: (SQL | undefined)[];
   limit: number;
@@ -67,31 +67,35 @@ export function textStatement(
 ): SQL {
   const { table } = spec;
   const vector = sql`${table}.search_vector`;
-  const match = options.on === 'names' ? compiled.names : compiled.match;
+  const names = sql`${table}.search_names`;
+  const matched =
+    options.on === 'names'
+      ? sql`${names} @@ ${compiled.match}::tsquery`
+      : sql`${vector} @@ ${compiled.match}::tsquery`;
   const key = sql`public.alforis_search_key(${compiled.text})`;
   const keys = [...(spec.nameKey ? [spec.nameKey] : []), ...spec.otherKeys];
   const score = sql`round((
-      0.5 * ts_rank_cd(${sql.raw(WEIGHTS)}, ${vector}, ${match}::tsquery, 32)
-      + case when ${vector} @@ ${compiled.names}::tsquery then ${BOOST_ALL_IN_NAMES} else 0 end
+      0.5 * ts_rank_cd(${sql.raw(WEIGHTS)}, ${vector}, ${compiled.match}::tsquery, 32)
+      + case when ${names} @@ ${compiled.names}::tsquery then ${BOOST_ALL_IN_NAMES} else 0 end
       + case when ${vector} @@ ${compiled.exact}::tsquery then ${BOOST_WHOLE_WORDS} else 0 end
       + case when ${key} in (${sql.join(keys, sql`, `)}) then ${BOOST_EXACT_NAME} else 0 end
       + ${ownership(actor, table)}
       + ${BOOST_RECENT}::float8 / (1 + greatest(0, extract(epoch from (${options.ref}::timestamptz - ${spec.activity}))) / ${RECENCY_HALF_LIFE_SECONDS}::float8)
     )::numeric, 6)`;
   const visible = visibleTo(actor, spec, options.filters);
-  const names =
+  const inNames =
     options.on === 'all'
       ? sql`union (select ${table.id} from ${table}
-            where ${vector} @@ ${compiled.names}::tsquery and ${vector} @@ ${match}::tsquery and ${visible}
+            where ${names} @@ ${compiled.names}::tsquery and ${matched} and ${visible}
             limit ${NAME_CANDIDATES})`
       : sql``;
   const exactNames = spec.nameKey
     ? sql`union (select ${table.id} from ${table}
-          where ${spec.nameKey} = ${key} and ${vector} @@ ${match}::tsquery and ${visible})`
+          where ${spec.nameKey} = ${key} and ${matched} and ${visible})`
     : sql``;
   const counted = options.count
     ? sql`(select least(count(*), ${COUNT_CAP})::int from (
-            select 1 from ${table} where ${vector} @@ ${match}::tsquery and ${visible} limit ${COUNT_CAP + 1}
+            select 1 from ${table} where ${matched} and ${visible} limit ${COUNT_CAP + 1}
           ) as capped)`
     : sql`0`;
   const after = options.after
@@ -101,8 +105,8 @@ export function textStatement(
   const snippet = spec.snippet ? headlineSnippet(spec.snippet, compiled.match) : sql`null::text`;
   return sql`
     with candidates as (
-      (select ${table.id} from ${table} where ${vector} @@ ${match}::tsquery and ${visible} limit ${CANDIDATES})
-      ${names}
+      (select ${table.id} from ${table} where ${matched} and ${visible} limit ${CANDIDATES})
+      ${inNames}
       ${exactNames}
     ),
     matches as (

@@ -17,7 +17,7 @@ export interface CompiledQuery {
   match: string;
   /** The same without prefixes: whole-word matches rank higher. */
   exact: string;
-  /** The positive clauses restricted to names (weight A), with prefixes. */
+  /** The positive clauses alone (no exclusions), with prefixes: matched against `search_names`. */
   names: string;
   /** What excluded clauses match (null: none), so the typo-tolerant fallback honours them too. */
   excluded: string | null;
@@ -25,22 +25,21 @@ export interface CompiledQuery {
   text: string;
 }
 
-type Variant = { prefix: boolean; weight: '' | 'A' };
+type Variant = { prefix: boolean };
 
-function literal(tokens: string[], prefix: boolean, weight: '' | 'A'): string {
+function literal(tokens: string[], prefix: boolean): string {
   for (const token of tokens) {
     if (!SAFE_TOKEN.test(token)) throw new Error(`unsafe search token ${JSON.stringify(token)}`);
   }
-  const labels = `${prefix ? '*' : ''}${weight}`;
-  return `'${tokens.join(' ')}'${labels ? `:${labels}` : ''}`;
+  return `'${tokens.join(' ')}'${prefix ? ':*' : ''}`;
 }
 
 const simple = (text: string) => sql`to_tsquery('public.alforis_simple', ${text})`;
 const french = (text: string) => sql`to_tsquery('public.alforis_french', ${text})`;
 
 /** One token in both configurations; with `droppable`, nothing when French ignores it. */
-function tokenQuery(token: string, prefix: boolean, variant: Variant, droppable: boolean): SQL {
-  const text = literal([token], prefix, variant.weight);
+function tokenQuery(token: string, prefix: boolean, droppable: boolean): SQL {
+  const text = literal([token], prefix);
   const both = sql`(${simple(text)} || ${french(text)})`;
   const parts = token.split(/[.@_-]+/).filter(Boolean);
   // "2026-001", "bnp-paribas.fr": also their parts, in any order, as the documents index them.
@@ -48,7 +47,7 @@ function tokenQuery(token: string, prefix: boolean, variant: Variant, droppable:
     parts.length > 1
       ? sql` || (${sql.join(
           parts.map((part, index) => {
-            const partText = literal([part], prefix && index === parts.length - 1, variant.weight);
+            const partText = literal([part], prefix && index === parts.length - 1);
             return sql`(${simple(partText)} || ${french(partText)})`;
           }),
           sql` && `,
@@ -61,16 +60,16 @@ function tokenQuery(token: string, prefix: boolean, variant: Variant, droppable:
 
 function clauseQuery(clause: Clause, variant: Variant, droppable: boolean): SQL {
   if (clause.kind === 'phrase') {
-    const text = literal(clause.tokens, false, variant.weight);
+    const text = literal(clause.tokens, false);
     return sql`(${simple(text)} || ${french(text)})`;
   }
   const last = clause.tokens.length - 1;
   const words = clause.tokens.map((token, index) =>
-    tokenQuery(token, variant.prefix && clause.prefix && index === last, variant, droppable),
+    tokenQuery(token, variant.prefix && clause.prefix && index === last, droppable),
   );
   const all = sql`(${sql.join(words, sql` && `)})`;
   if (!clause.digits) return all;
-  const digits = literal([clause.digits], variant.prefix && clause.prefix, variant.weight);
+  const digits = literal([clause.digits], variant.prefix && clause.prefix);
   return sql`(${all} || ${simple(digits)})`;
 }
 
@@ -92,7 +91,7 @@ function positiveQuery(query: ParsedQuery, variant: Variant, droppable: boolean)
 function excludedQuery(query: ParsedQuery): SQL {
   if (query.excluded.length === 0) return sql`''::tsquery`;
   return sql`(${sql.join(
-    query.excluded.map((clause) => clauseQuery(clause, { prefix: false, weight: '' }, true)),
+    query.excluded.map((clause) => clauseQuery(clause, { prefix: false }, true)),
     sql` || `,
   )})`;
 }
@@ -104,9 +103,8 @@ function excludedQuery(query: ParsedQuery): SQL {
  */
 export async function compileQuery(db: Database, query: ParsedQuery): Promise<CompiledQuery | null> {
   if (query.groups.length === 0) return null;
-  const search: Variant = { prefix: true, weight: '' };
-  const exact: Variant = { prefix: false, weight: '' };
-  const names: Variant = { prefix: true, weight: 'A' };
+  const search: Variant = { prefix: true };
+  const exact: Variant = { prefix: false };
   const result = await db.execute<{
     match: string;
     exact: string;
@@ -118,20 +116,17 @@ export async function compileQuery(db: Database, query: ParsedQuery): Promise<Co
                  else chosen.positive && !! chosen.excluded end)::text as match,
            case when numnode(chosen.excluded) = 0 then null else chosen.excluded::text end as excluded,
            chosen.exact::text as exact,
-           chosen.names::text as names,
+           chosen.positive::text as names,
            numnode(chosen.positive) = 0 as empty
     from (
       select case when numnode(v.dropped) > 0 then v.dropped else v.kept end as positive,
              case when numnode(v.dropped) > 0 then v.exact_dropped else v.exact_kept end as exact,
-             case when numnode(v.dropped) > 0 then v.names_dropped else v.names_kept end as names,
              v.excluded
       from (
         select ${positiveQuery(query, search, true)} as dropped,
                ${positiveQuery(query, search, false)} as kept,
                ${positiveQuery(query, exact, true)} as exact_dropped,
                ${positiveQuery(query, exact, false)} as exact_kept,
-               ${positiveQuery(query, names, true)} as names_dropped,
-               ${positiveQuery(query, names, false)} as names_kept,
                ${excludedQuery(query)} as excluded
       ) v
     ) chosen`);
