@@ -14,10 +14,9 @@ import { Timeline } from '~/components/crm/timeline';
 import { FieldErrorsProvider, FormAlert, Notice, TextField } from '~/components/form';
 import { localeOf, requireActorDeps, translatorFor } from '~/lib/auth.server';
 import { MANDATE_STATUSES, MANDATE_TYPES, type MandateStatus, oneOf } from '~/lib/crm.constants';
-import { transitionForm, versionOf } from '~/lib/crm.forms';
+import { transitionForm } from '~/lib/crm.forms';
 import {
   AppError,
-  etagOf,
   getMandate,
   hasPermission,
   listInteractions,
@@ -92,9 +91,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const intent = 'transition';
   const parsed = parseForm(transitionForm(ct), form, t, { intent });
   if (!parsed.success) return invalidForm(parsed.failure);
-  const version = versionOf(form);
   try {
-    const mandate = await transitionMandate(deps, id, parsed.data, version ? etagOf(version) : undefined);
+    // No If-Match here: the lifecycle itself is the guard. A transition made
+    // meanwhile by someone else makes this one illegal (409), which says more
+    // than "the record changed" (412) would.
+    const mandate = await transitionMandate(deps, id, parsed.data);
     const status = oneOf(MANDATE_STATUSES, mandate.status, 'draft');
     return {
       ok: true as const,
@@ -171,7 +172,6 @@ function Lifecycle() {
       ) : canUpdate ? (
         <Form method="post" className="stack transition-form" noValidate preventScrollReset>
           <p className="panel__lead">{ct('mandate.lifecycleLead')}</p>
-          <input type="hidden" name="version" value={mandate.version} />
           <FieldErrorsProvider errors={failure?.fieldErrors}>
             <TextField
               label={ct('mandate.date')}

@@ -157,7 +157,7 @@ export default function Mandates() {
           />
         ) : (
           <div className="table-wrap">
-            <table className="table table--stack">
+            <table className="table table--stack table--cards">
               <caption className="visually-hidden">
                 {ct('mandates.caption', { count: mandates.length })}
               </caption>

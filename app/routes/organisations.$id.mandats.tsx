@@ -47,7 +47,7 @@ export default function OrganisationMandates() {
         <EmptyState message={ct('org.mandates.empty')} />
       ) : (
         <div className="table-wrap">
-          <table className="table table--stack">
+          <table className="table table--stack table--cards">
             <caption className="visually-hidden">
               {ct('org.mandates.caption', { name: organisation.name })}
             </caption>

@@ -246,7 +246,7 @@ export default function OrganisationPeople() {
         <EmptyState message={ct('org.people.empty')} />
       ) : (
         <div className="table-wrap">
-          <table className="table table--stack">
+          <table className="table table--stack table--cards">
             <caption className="visually-hidden">
               {ct('org.people.caption', { name: organisation.name })}
             </caption>

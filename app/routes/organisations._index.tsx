@@ -233,7 +233,7 @@ function OrganisationTable({ organisations }: Pick<LoaderData, 'organisations'>)
   const locale = useLocale();
   return (
     <div className="table-wrap">
-      <table className="table table--stack">
+      <table className="table table--stack table--cards">
         <caption className="visually-hidden">{ct('orgs.caption', { count: organisations.length })}</caption>
         <thead>
           <tr>
@@ -297,7 +297,7 @@ function BinTable({ organisations }: Pick<LoaderData, 'organisations'>) {
   const navigation = useNavigation();
   return (
     <div className="table-wrap">
-      <table className="table table--stack">
+      <table className="table table--stack table--cards">
         <caption className="visually-hidden">{ct('orgs.caption', { count: organisations.length })}</caption>
         <thead>
           <tr>

@@ -135,7 +135,7 @@ export default function People() {
           />
         ) : (
           <div className="table-wrap">
-            <table className="table table--stack">
+            <table className="table table--stack table--cards">
               <caption className="visually-hidden">{ct('people.caption', { count: people.length })}</caption>
               <thead>
                 <tr>

@@ -474,3 +474,95 @@ describe('history and edits', () => {
     expect(errors()).toEqual([]);
   });
 });
+
+describe('people, tasks and mandates', () => {
+  it('opens the person’s record (organisations, interactions, history), edits it and adds a task', async () => {
+    const { page, errors } = await openPage();
+    await visit(page, `${organisationPath}/personnes`);
+    const name = `${PERSON.first} ${PERSON.last}`;
+    await page.getByRole('link', { name, exact: true }).click();
+    await page.waitForURL(/\/personnes\/[0-9a-f-]{36}$/);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(name);
+    const organisations = page.getByRole('region', { name: 'Organisations' });
+    await organisations.getByRole('link', { name: ORGANISATION }).waitFor();
+    await organisations.getByText('Actuelle').waitFor();
+    await page.getByRole('list', { name: 'Interactions' }).getByText(SUBJECT).waitFor();
+    await page.getByRole('region', { name: 'Historique' }).getByText('Création', { exact: true }).waitFor();
+
+    await page.getByRole('link', { name: 'Modifier', exact: true }).click();
+    await page.waitForURL(/\/modifier$/);
+    await page.getByLabel('Fonction').fill('Directrice des investissements');
+    await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await page.getByText('Modifications enregistrées.').waitFor();
+    await page.getByText('Directrice des investissements').first().waitFor();
+
+    const tasks = page.getByRole('region', { name: 'Tâches' });
+    await tasks.getByText('+ Nouvelle tâche').click();
+    await tasks.getByLabel('Intitulé').fill(`Rappeler ${name}`);
+    await tasks.getByLabel('Priorité').selectOption({ label: 'Haute' });
+    await tasks.getByLabel('Échéance').fill(new Date().toISOString().slice(0, 10));
+    await tasks.getByRole('button', { name: 'Créer la tâche' }).click();
+    await page.getByText(`Tâche « Rappeler ${name} » créée.`).waitFor();
+    await tasks
+      .getByRole('row')
+      .filter({ hasText: `Rappeler ${name}` })
+      .getByText('Haute')
+      .waitFor();
+    expect(errors()).toEqual([]);
+  });
+
+  it('lists my tasks with filters in the address, completes and reopens one', async () => {
+    const { page, errors } = await openPage();
+    await visit(page, '/tasks');
+    await page.waitForURL(`${app.url}/taches`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Tâches');
+    const title = `Rappeler ${PERSON.first} ${PERSON.last}`;
+    const filters = page.getByRole('search');
+    await filters.getByLabel('Priorité').selectOption({ label: 'Haute' });
+    await page.waitForURL(/priority=high/);
+    const row = page.getByRole('row').filter({ hasText: title });
+    await row.getByRole('button', { name: `Marquer « ${title} » comme terminée` }).click();
+    await page.getByText(`Tâche « ${title} » terminée.`).waitFor();
+    await expect.poll(() => row.count()).toBe(0); // open tasks only
+
+    await filters.getByLabel('Statut').selectOption({ label: 'Terminée' });
+    await page.waitForURL(/status=done/);
+    await row.getByRole('button', { name: `Rouvrir « ${title} »` }).click();
+    await page.getByText(`Tâche « ${title} » rouverte.`).waitFor();
+    await expect.poll(() => row.count()).toBe(0);
+    expect(errors()).toEqual([]);
+  });
+
+  it('moves a mandate along its lifecycle, offering only the legal next step, and explains a 409', async () => {
+    const { page, context, errors } = await openPage();
+    const drafts = await context.request.get(`${app.url}/api/v1/mandates?status=draft&limit=1`);
+    const [mandate] = ((await drafts.json()) as { data: { id: string; title: string }[] }).data;
+    if (!mandate) throw new Error('the demo data has no draft mandate for the manager');
+    await visit(page, `/mandats/${mandate.id}`);
+    const lifecycle = page.getByRole('region', { name: 'Cycle de vie' });
+    await expect.poll(() => lifecycle.getByRole('button').allTextContents()).toEqual(['Proposer au client']);
+    await lifecycle.getByRole('button', { name: 'Proposer au client' }).click();
+    await lifecycle.getByText('Le mandat est maintenant « Proposé ».').waitFor();
+    await expect.poll(() => lifecycle.getByRole('button').allTextContents()).toEqual(['Marquer comme signé']);
+
+    // Someone signs it meanwhile: signing again is refused (409) and explained; the page catches up.
+    const signed = await context.request.post(`${app.url}/api/v1/mandates/${mandate.id}/transition`, {
+      data: { to: 'signed' },
+      headers: { Origin: app.url },
+    });
+    expect(signed.status()).toBe(200);
+    const answered = page.waitForResponse((r) => r.request().method() === 'POST');
+    await lifecycle.getByRole('button', { name: 'Marquer comme signé' }).click();
+    expect((await answered).status()).toBe(409);
+    await expect
+      .poll(() => lifecycle.getByRole('alert').textContent())
+      .toContain('le mandat est déjà « Signé »');
+    await expect.poll(() => lifecycle.getByRole('button').allTextContents()).toEqual(['Activer']);
+    await page
+      .getByRole('region', { name: 'Historique' })
+      .getByText('Changement de statut')
+      .first()
+      .waitFor();
+    expect(errors(409)).toEqual([]);
+  });
+});

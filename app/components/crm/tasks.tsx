@@ -154,7 +154,7 @@ export function TaskList({
     <>
       <Outcome fetcher={fetcher} />
       <div className="table-wrap">
-        <table className="table table--stack">
+        <table className="table table--stack table--cards">
           <caption className="visually-hidden">{caption}</caption>
           <thead>
             <tr>
