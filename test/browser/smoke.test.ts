@@ -261,7 +261,8 @@ describe('navigation', () => {
     const nav = page.getByRole('navigation', { name: 'Navigation principale' });
     await nav.getByRole('link', { name: 'Mandats' }).click();
     await page.waitForURL(`${app.url}/mandats`);
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Mandats');
+    // The URL changes a moment before React renders the new page: wait for it.
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Mandats');
     await expect(page.title()).resolves.toBe('Mandats · Alforis CRM');
     await expect(nav.getByRole('link', { name: 'Mandats' }).getAttribute('aria-current')).resolves.toBe(
       'page',
