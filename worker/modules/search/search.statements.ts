@@ -51,8 +51,14 @@ function ownership(actor: Actor, table: { ownerId: PgColumn; teamId: PgColumn })
     : sql`case when ${table.ownerId} = ${actor.userId} then ${BOOST_OWN}::float8 else 0 end`;
 }
 
+/**
+ * Live, in the caller's scope and through the filters. Scope and filters are wrapped in `IS TRUE` (same
+ * meaning) so the planner checks them on the rows the GIN index found, instead of AND-ing a bitmap of
+ * every row the caller owns (measured: 15 ms of the 19 ms of an autocomplete for a User with 90k people).
+ */
 function visibleTo(actor: Actor, spec: EntitySpec, filters: (SQL | undefined)[]): SQL {
-  return sql`${spec.live} and ${and(scopeCondition(actor, spec.table), ...filters) ?? sql`true`}`;
+  const scoped = and(scopeCondition(actor, spec.table), ...filters);
+  return scoped ? sql`${spec.live} and (${scoped}) is true` : spec.live;
 }
 
 /**
