@@ -329,6 +329,28 @@ describe('search: scope', () => {
   });
 });
 
+describe('search: many matches', () => {
+  it('ranks a bounded set of candidates but always includes exact names', async () => {
+    // 600 "Vega …" organisations first, the exact "Vega" last: beyond the first candidates in table order,
+    // so only the exact-name lookup can bring it.
+    const handle = testDbHandle(database.url);
+    try {
+      await handle.db.execute(sql`
+        insert into organisations (name, types, owner_id, team_id)
+        select 'Vega Partners ' || g, '{investor}', ${fx.users.admin.id}, ${fx.users.admin.teamId}
+        from generate_series(1, 600) as g`);
+    } finally {
+      await handle.close();
+    }
+    ids.vega = await org('Vega');
+    const body = await searchOf('admin', 'organisations', 'vega', '&limit=3');
+    expect(body.count).toBe(601);
+    expect(body.data[0]?.id).toBe(ids.vega);
+    const auto = await get<Suggestions>('admin', '/api/v1/search/autocomplete?q=vega');
+    expect(auto.results.organisations[0]?.id).toBe(ids.vega);
+  });
+});
+
 describe('search: pagination', () => {
   it('pages through every hit once, in the order of one big page', async () => {
     const all = await searchOf('admin', 'organisations', 'paginata', '&limit=100');
@@ -382,7 +404,8 @@ describe('search: autocomplete', () => {
     const total =
       body.results.organisations.length + body.results.people.length + body.results.mandates.length;
     expect(total).toBe(10);
-    expect(body.results.organisations.every((item) => /^Paginata/.test(item.label))).toBe(true);
+    expect(body.results.organisations.every((item) => /(^|\s)pa/i.test(item.label))).toBe(true);
+    expect(body.results.organisations[0]?.highlight).toMatch(/<mark>Pa\w+<\/mark>/);
   });
 
   it('matches names only, not notes', async () => {
