@@ -1,15 +1,16 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/cloudflare';
-import { Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useMemo } from 'react';
 import { SubmitButton, useSubmitting } from '~/components/buttons';
 import { Pill } from '~/components/crm/badges';
 import { EmptyState } from '~/components/crm/list';
 import { Section } from '~/components/crm/record';
 import { useOrganisation } from '~/components/crm/use-organisation';
-import { Notice, TextField, ValidatedForm } from '~/components/form';
+import { Notice, SelectField, TextField, ValidatedForm } from '~/components/form';
 import { localeOf, requireActorDeps, translatorFor } from '~/lib/auth.server';
-import { addPersonForm } from '~/lib/crm.forms';
+import { addPersonForm, linkPersonForm } from '~/lib/crm.forms';
 import {
+  type ActorDeps,
   AppError,
   createAffiliation,
   createAffiliationSchema,
@@ -18,14 +19,17 @@ import {
   getOrganisation,
   hasPermission,
   listOrganisationPeople,
+  listPeople,
+  personNames,
 } from '~/lib/crm.server';
 import { crmFailure, parseSubmission } from '~/lib/crm-actions.server';
 import { formatDay } from '~/lib/crm-format';
-import { isUuid } from '~/lib/crm-list';
+import { isUuid, param } from '~/lib/crm-list';
 import { invalidForm, loaderGuard, notFound } from '~/lib/errors.server';
+import { failureFor } from '~/lib/forms';
 import type { Translate } from '~/lib/i18n';
 import { useLocale, useT } from '~/lib/i18n';
-import { crmTranslator, useCrmT } from '~/lib/i18n-crm';
+import { type CrmTranslate, crmTranslator, useCrmT } from '~/lib/i18n-crm';
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const deps = requireActorDeps(request, context);
@@ -44,7 +48,21 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     }))
     // Current links first, then the history.
     .sort((a, b) => Number(b.isCurrent) - Number(a.isCurrent));
-  return { members, canCreate: hasPermission(deps.actor, 'people', 'create') };
+  const canCreate = hasPermission(deps.actor, 'people', 'create');
+  // "Rattacher une personne existante": a search in the address (?personne=…), so it works without JavaScript.
+  const search = param(new URL(request.url).searchParams, 'personne', 100);
+  const linked = new Set(members.filter((member) => member.isCurrent).map((member) => member.person.id));
+  const candidates =
+    canCreate && search
+      ? (await loaderGuard(request, () => listPeople(deps, { q: search, limit: 50 }))).data
+          .filter((person) => !linked.has(person.id))
+          .map((person) => ({
+            id: person.id,
+            name: `${person.firstName} ${person.lastName}`,
+            detail: person.jobTitle ?? person.workEmail,
+          }))
+      : null;
+  return { members, canCreate, search: search ?? '', candidates };
 }
 
 /** Why a service call failed, in the viewer's words (the API's detail is for developers). */
@@ -64,11 +82,6 @@ function reasonOf(error: unknown, t: Translate): string {
   }
 }
 
-/**
- * "Ajouter une personne": the person, then their affiliation to this
- * organisation — two service calls. If the second fails, the person exists:
- * the page says so and links to them rather than pretending nothing happened.
- */
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const deps = requireActorDeps(request, context);
   const t = translatorFor(context);
@@ -76,6 +89,27 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const organisationId = params.id;
   if (!isUuid(organisationId)) notFound();
   const form = await request.formData();
+  if (form.get('intent') === 'linkPerson') return linkPerson(deps, form, request, organisationId, { t, ct });
+  return addPerson(deps, form, request, organisationId, { t, ct });
+}
+
+interface Translators {
+  t: Translate;
+  ct: CrmTranslate;
+}
+
+/**
+ * "Ajouter une personne": the person, then their affiliation to this
+ * organisation — two service calls. If the second fails, the person exists:
+ * the page says so and links to them rather than pretending nothing happened.
+ */
+async function addPerson(
+  deps: ActorDeps,
+  form: FormData,
+  request: Request,
+  organisationId: string,
+  { t, ct }: Translators,
+) {
   const intent = 'addPerson';
   const parsed = parseSubmission(addPersonForm(ct), createPersonSchema, form, t, { intent });
   if (!parsed.success) return invalidForm(parsed.failure);
@@ -125,6 +159,38 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   };
 }
 
+/** "Rattacher une personne existante": one affiliation. */
+async function linkPerson(
+  deps: ActorDeps,
+  form: FormData,
+  request: Request,
+  organisationId: string,
+  { t, ct }: Translators,
+) {
+  const intent = 'linkPerson';
+  const parsed = parseSubmission(linkPersonForm(ct), createAffiliationSchema, form, t, {
+    intent,
+    extra: { organisationId },
+  });
+  if (!parsed.success) return invalidForm(parsed.failure);
+  try {
+    const [organisation, names] = await Promise.all([
+      getOrganisation(deps, organisationId),
+      personNames(deps, [parsed.data.personId]),
+    ]);
+    await createAffiliation(deps, parsed.data);
+    const name = names[parsed.data.personId] ?? '';
+    return {
+      ok: true as const,
+      intent,
+      person: { id: parsed.data.personId, name },
+      message: ct('linkPerson.done', { name, organisation: organisation.name }),
+    };
+  } catch (error) {
+    return crmFailure(error, request, { t, ct, intent });
+  }
+}
+
 function AddPerson() {
   const { organisation } = useOrganisation();
   const result = useActionData<typeof action>();
@@ -133,8 +199,8 @@ function AddPerson() {
   const [params] = useSearchParams();
   const schema = useMemo(() => addPersonForm(ct), [ct]);
   const saving = useSubmitting();
-  const failure = result && !result.ok && !('partial' in result) ? result : undefined;
-  const added = result?.ok ? result : null;
+  const failure = failureFor(result, 'addPerson');
+  const added = result?.ok && result.intent === 'addPerson' ? result : null;
   return (
     <details
       className="disclosure"
@@ -205,6 +271,65 @@ function AddPerson() {
   );
 }
 
+function LinkPerson() {
+  const { search, candidates } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const ct = useCrmT();
+  const schema = useMemo(() => linkPersonForm(ct), [ct]);
+  const failure = failureFor(result, 'linkPerson');
+  const linked = result?.ok && result.intent === 'linkPerson' ? result : null;
+  const saving = useSubmitting('linkPerson');
+  return (
+    <details
+      className="disclosure"
+      id="rattacher-personne"
+      open={Boolean(search) || Boolean(failure) || undefined}
+    >
+      <summary className="button button--secondary">{ct('linkPerson.title')}</summary>
+      <div className="disclosure__body stack">
+        <Form method="get" className="filters crm-filters link-search" role="search" preventScrollReset>
+          <TextField
+            label={ct('linkPerson.search')}
+            name="personne"
+            type="search"
+            defaultValue={search}
+            placeholder={ct('people.searchPlaceholder')}
+            maxLength={100}
+          />
+          <div className="filters__actions">
+            <button type="submit" className="button button--secondary">
+              {ct('linkPerson.find')}
+            </button>
+          </div>
+        </Form>
+        {candidates === null ? null : candidates.length === 0 ? (
+          <p className="muted">{ct('linkPerson.none')}</p>
+        ) : (
+          <ValidatedForm method="post" schema={schema} failure={failure} resetKey={linked} className="stack">
+            <input type="hidden" name="intent" value="linkPerson" />
+            <SelectField label={ct('linkPerson.person')} name="personId" defaultValue="">
+              <option value="">{ct('linkPerson.choose')}</option>
+              {candidates.map((person) => (
+                <option key={person.id} value={person.id}>
+                  {person.detail ? `${person.name} — ${person.detail}` : person.name}
+                </option>
+              ))}
+            </SelectField>
+            <TextField label={ct('addPerson.roleTitle')} name="roleTitle" optional maxLength={200} />
+            <label className="check">
+              <input type="checkbox" name="isPrimary" />
+              <span>{ct('addPerson.isPrimary')}</span>
+            </label>
+            <div className="form-actions">
+              <SubmitButton pending={saving}>{ct('linkPerson.submit')}</SubmitButton>
+            </div>
+          </ValidatedForm>
+        )}
+      </div>
+    </details>
+  );
+}
+
 function Outcome() {
   const result = useActionData<typeof action>();
   const ct = useCrmT();
@@ -241,7 +366,12 @@ export default function OrganisationPeople() {
   return (
     <Section id="org-people" title={ct('org.tab.people')}>
       <Outcome />
-      {canCreate ? <AddPerson /> : null}
+      {canCreate ? (
+        <div className="disclosure-row">
+          <AddPerson />
+          <LinkPerson />
+        </div>
+      ) : null}
       {members.length === 0 ? (
         <EmptyState message={ct('org.people.empty')} />
       ) : (

@@ -275,6 +275,35 @@ describe('organisations', () => {
     expect(errors()).toEqual([]);
   });
 
+  it('links an existing person found by a search in the address', async () => {
+    const { page, context, errors } = await openPage();
+    const found = await context.request.get(`${app.url}/api/v1/people?limit=1&sort=lastName`);
+    const [someone] = (
+      (await found.json()) as { data: { id: string; firstName: string; lastName: string }[] }
+    ).data;
+    if (!someone) throw new Error('the manager sees nobody');
+    const name = `${someone.firstName} ${someone.lastName}`;
+    await visit(page, `${organisationPath}/personnes`);
+    await page.getByText('Rattacher une personne existante').click();
+    const link = page.locator('#rattacher-personne');
+    await link.getByLabel('Rechercher une personne').fill(someone.lastName);
+    await link.getByRole('button', { name: 'Chercher' }).click();
+    await page.waitForURL(/personne=/);
+    await link.getByLabel('Personne', { exact: true }).selectOption(someone.id);
+    await link.getByLabel('Rôle dans l’organisation').fill('Conseil');
+    await link.getByRole('button', { name: 'Rattacher' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `${name} a été rattachée à ${ORGANISATION}.` })
+      .waitFor();
+    await page
+      .getByRole('row')
+      .filter({ has: page.getByRole('link', { name, exact: true }) })
+      .getByText('Conseil')
+      .waitFor();
+    expect(errors()).toEqual([]);
+  });
+
   it('logs an interaction with that person, and lists it', async () => {
     const { page, errors } = await openPage();
     await visit(page, `${organisationPath}/interactions`);
