@@ -63,7 +63,10 @@ export function createDbHandle(options: {
       });
       // A connection that dies mid-query also errors on the client itself; the query already failed.
       pool.on('connect', (client: { on(event: 'error', listener: (error: Error) => void): unknown }) => {
-        client.on('error', (error: Error) => options.log.warn('db.client_error', { error: error.message }));
+        client.on('error', (error: Error) => {
+          if (closing) options.log.debug('db.client_error_on_close', { error: error.message });
+          else options.log.warn('db.client_error', { error: error.message });
+        });
       });
       db = drizzle({ client: pool, schema });
     }
