@@ -232,6 +232,9 @@ describe('home page', () => {
     await page.getByRole('button', { name: 'Thème sombre' }).focus();
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+    // The theme shows at once (optimistic UI); let the save and its revalidation finish, as a person
+    // would, before the next press: a second submission aborts the first fetch and Remix logs that.
+    await page.waitForLoadState('networkidle');
     await page.getByRole('button', { name: 'Thème clair' }).focus();
     await page.keyboard.press('Space');
     await page.waitForFunction(() => document.documentElement.dataset.theme === 'light');
