@@ -34,6 +34,26 @@ const DESCRIPTIONS: Partial<Record<ErrorStatus, string>> = {
   503: 'A dependency is unavailable',
 };
 
+/** `{id}` path parameter of a record. */
+export const idParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
+
+/** Optional optimistic-concurrency header of writes (see lib/records.ts `assertIfMatch`). */
+export const ifMatchHeader = z.object({
+  'if-match': z
+    .string()
+    .max(100)
+    .optional()
+    .openapi({ example: '"v3"', description: 'ETag from a previous read; 412 if the record changed since' }),
+});
+
+/** Response header entry for routes that return a record's ETag. */
+export const withEtag = {
+  ETag: { schema: { type: 'string' as const }, description: 'Current version, for If-Match' },
+};
+
+/** `content` of a JSON request or response body. */
+export const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+
 /** OpenAPI response entries for the problem statuses a route can answer. */
 export function problemResponses(...statuses: ErrorStatus[]) {
   return Object.fromEntries(

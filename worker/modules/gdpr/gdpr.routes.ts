@@ -1,14 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { actorDepsOf, createRouter } from '../../lib/context';
-import { problemResponses } from '../../lib/openapi';
+import { idParam, json, problemResponses } from '../../lib/openapi';
 import { etagOf } from '../../lib/records';
 import { personSchema } from '../people/people.schemas';
 import { gdprExportSchema } from './gdpr.schemas';
 import { erasePerson, exportPerson } from './gdpr.service';
 
 const TAG = 'GDPR';
-const idParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /** Mounted on `/api/v1/people` beside the people module's own routes. */
 export const gdprRoutes = createRouter();

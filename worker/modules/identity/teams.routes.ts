@@ -1,9 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { actorDepsOf, createRouter } from '../../lib/context';
-import { problemResponses } from '../../lib/openapi';
+import { idParam, problemResponses } from '../../lib/openapi';
 import { createTeam, deleteTeam, getTeam, listTeams, updateTeam } from './teams.service';
-
-const idParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
 
 const teamSchema = z
   .object({

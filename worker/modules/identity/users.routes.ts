@@ -1,12 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { actorDepsOf, createRouter } from '../../lib/context';
-import { problemResponses } from '../../lib/openapi';
+import { idParam, problemResponses } from '../../lib/openapi';
 import { paginationQuery } from '../../lib/pagination';
 import { emailSchema, newPasswordSchema, userSchema } from './identity.schemas';
 import { ROLE_IDS } from './permissions';
 import { createUser, getUser, listUsers, updateProfile, updateUser } from './users.service';
 
-const idParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
 const locale = z.enum(['fr', 'en']);
 
 const listQuery = z.object({

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { actorDepsOf, actorOf, createRouter } from '../../lib/context';
-import { problemResponses } from '../../lib/openapi';
+import { idParam, json, problemResponses } from '../../lib/openapi';
 import { assertPermission } from '../identity/actor';
 import { fieldsOf } from './imports.fields';
 import { CSV_MEDIA_TYPE, LIMITS_DESCRIPTION, MAX_STORED_ERRORS, XLSX_MEDIA_TYPE } from './imports.limits';
@@ -28,8 +28,6 @@ import {
 } from './imports.service';
 
 const TAG = 'Imports';
-const idParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 const binary = z.string().openapi({ type: 'string', format: 'binary' });
 
 export const importsRoutes = createRouter();

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { actorDepsOf, createRouter } from '../../lib/context';
-import { problemResponses } from '../../lib/openapi';
+import { idParam, ifMatchHeader, json, problemResponses, withEtag } from '../../lib/openapi';
 import { paginationQuery } from '../../lib/pagination';
 import { etagOf } from '../../lib/records';
 import { listTimeline, timelinePageSchema } from '../timeline/timeline.service';
@@ -20,18 +20,6 @@ import {
 } from './organisations.service';
 
 const TAG = 'Organisations';
-const idParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
-const ifMatchHeader = z.object({
-  'if-match': z
-    .string()
-    .max(100)
-    .optional()
-    .openapi({ example: '"v3"', description: 'ETag from a previous read; 412 if the record changed since' }),
-});
-const withEtag = {
-  ETag: { schema: { type: 'string' as const }, description: 'Current version, for If-Match' },
-};
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 export const organisationsRoutes = createRouter();
 

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { actorDepsOf, createRouter } from '../../lib/context';
-import { problemResponses } from '../../lib/openapi';
+import { idParam, json, problemResponses } from '../../lib/openapi';
 import {
   createStageSchema,
   kanbanQuery,
@@ -20,8 +20,6 @@ import {
 } from './pipeline.service';
 
 const TAG = 'Pipeline';
-const idParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /** `/api/v1/pipeline-stages`: the stages, readable by all, administered by Admins (settings:manage). */
 export const pipelineStagesRoutes = createRouter();

@@ -1,6 +1,6 @@
 import { createRoute, type z } from '@hono/zod-openapi';
 import { actorDepsOf, createRouter } from '../../lib/context';
-import { problemResponses } from '../../lib/openapi';
+import { json, problemResponses } from '../../lib/openapi';
 import {
   autocompleteQuery,
   autocompleteResponseSchema,
@@ -16,7 +16,6 @@ import {
 import { autocomplete, search, searchMandates, searchOrganisations, searchPeople } from './search.service';
 
 const TAG = 'Search';
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 export const searchRoutes = createRouter();
 
