@@ -144,3 +144,9 @@ export function validationError(issues: readonly IssueLike[], detail?: string): 
     errors,
   });
 }
+
+/** True when a database error (drizzle wraps the driver's in `cause`) names this unique constraint. */
+export function violatesConstraint(error: unknown, constraint: string): boolean {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return `${error instanceof Error ? error.message : ''} ${String(cause ?? '')}`.includes(constraint);
+}

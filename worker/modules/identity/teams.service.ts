@@ -1,6 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { teams, users } from '../../db/schema';
-import { AppError } from '../../lib/errors';
+import { AppError, violatesConstraint } from '../../lib/errors';
 import type { ActorDeps } from '../../lib/service-context';
 import { diffChanges, recordAudit } from '../audit/audit.service';
 import { assertPermission } from './actor';
@@ -56,11 +56,6 @@ async function assertManagerExists(deps: ActorDeps, managerId: string | null | u
   }
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const text = `${error instanceof Error ? error.message : ''} ${String((error as { cause?: unknown })?.cause ?? '')}`;
-  return /teams_name_unique|duplicate key/.test(text);
-}
-
 function duplicateName(): AppError {
   return new AppError('CONFLICT', {
     detail: 'A team with this name already exists',
@@ -94,7 +89,7 @@ export async function createTeam(
     });
     return getTeam(deps, id);
   } catch (error) {
-    if (isUniqueViolation(error)) throw duplicateName();
+    if (violatesConstraint(error, 'teams_name_unique')) throw duplicateName();
     throw error;
   }
 }
@@ -126,7 +121,7 @@ export async function updateTeam(
       });
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw duplicateName();
+    if (violatesConstraint(error, 'teams_name_unique')) throw duplicateName();
     throw error;
   }
   return getTeam(deps, id);

@@ -1,7 +1,7 @@
 import { and, asc, eq, ilike, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { apiTokens, sessions, teams, users } from '../../db/schema';
-import { AppError } from '../../lib/errors';
+import { AppError, violatesConstraint } from '../../lib/errors';
 import { decodeCursor, pageOf } from '../../lib/pagination';
 import type { ActorDeps } from '../../lib/service-context';
 import { diffChanges, recordAudit } from '../audit/audit.service';
@@ -70,13 +70,6 @@ async function assertTeamExists(db: Pick<Database, 'select'>, teamId: string | n
   }
 }
 
-function duplicateEmail(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    /users_email_lower_key/.test(`${error.message} ${String((error as { cause?: unknown }).cause ?? '')}`)
-  );
-}
-
 export interface CreateUserInput {
   email: string;
   name: string;
@@ -119,7 +112,7 @@ export async function createUser(deps: ActorDeps, input: CreateUserInput) {
     });
     return { user: toPublicUser(user), temporaryPassword };
   } catch (error) {
-    if (duplicateEmail(error)) {
+    if (violatesConstraint(error, 'users_email_lower_key')) {
       throw new AppError('CONFLICT', {
         detail: 'A user with this email already exists',
         errors: [{ path: 'email', message: 'Already in use', code: 'duplicate' }],

@@ -13,7 +13,7 @@ import {
   sql,
 } from 'drizzle-orm';
 import { organisations, pipelineStages, stageHistory, teams, users } from '../../db/schema';
-import { AppError } from '../../lib/errors';
+import { AppError, violatesConstraint } from '../../lib/errors';
 import {
   assertIfMatch,
   changedFields,
@@ -253,11 +253,6 @@ function columnsFrom(input: UpdateOrganisationInput) {
   };
 }
 
-function isDuplicateExternalId(error: unknown): boolean {
-  const text = `${error instanceof Error ? error.message : ''} ${String((error as { cause?: unknown })?.cause ?? '')}`;
-  return text.includes('organisations_external_id_key');
-}
-
 function duplicateExternalId(): AppError {
   return new AppError('CONFLICT', {
     detail: 'Another organisation has this external id',
@@ -313,7 +308,7 @@ export async function createOrganisation(
     });
     return toOrganisation(row);
   } catch (error) {
-    if (isDuplicateExternalId(error)) throw duplicateExternalId();
+    if (violatesConstraint(error, 'organisations_external_id_key')) throw duplicateExternalId();
     throw error;
   }
 }
@@ -378,7 +373,7 @@ export async function updateOrganisation(
     });
     return toOrganisation(row);
   } catch (error) {
-    if (isDuplicateExternalId(error)) throw duplicateExternalId();
+    if (violatesConstraint(error, 'organisations_external_id_key')) throw duplicateExternalId();
     throw error;
   }
 }
@@ -436,7 +431,7 @@ export async function restoreOrganisation(deps: ActorDeps, id: string): Promise<
     });
     return toOrganisation(row);
   } catch (error) {
-    if (isDuplicateExternalId(error)) throw duplicateExternalId();
+    if (violatesConstraint(error, 'organisations_external_id_key')) throw duplicateExternalId();
     throw error;
   }
 }

@@ -16,7 +16,7 @@ import {
 } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { affiliations, organisations, people, teams, users } from '../../db/schema';
-import { AppError } from '../../lib/errors';
+import { AppError, violatesConstraint } from '../../lib/errors';
 import { decodeCursor, encodeCursor } from '../../lib/pagination';
 import {
   assertIfMatch,
@@ -309,11 +309,6 @@ function columnsFrom(input: UpdatePersonInput, before?: PersonRow) {
   };
 }
 
-function isDuplicateExternalId(error: unknown): boolean {
-  const text = `${error instanceof Error ? error.message : ''} ${String((error as { cause?: unknown })?.cause ?? '')}`;
-  return text.includes('people_external_id_key');
-}
-
 function duplicateExternalId(): AppError {
   return new AppError('CONFLICT', {
     detail: 'Another person has this external id',
@@ -368,7 +363,7 @@ export async function createPerson(deps: ActorDeps, input: CreatePersonInput): P
     });
     return toPerson(row);
   } catch (error) {
-    if (isDuplicateExternalId(error)) throw duplicateExternalId();
+    if (violatesConstraint(error, 'people_external_id_key')) throw duplicateExternalId();
     throw error;
   }
 }
@@ -423,7 +418,7 @@ export async function updatePerson(
     });
     return toPerson(row);
   } catch (error) {
-    if (isDuplicateExternalId(error)) throw duplicateExternalId();
+    if (violatesConstraint(error, 'people_external_id_key')) throw duplicateExternalId();
     throw error;
   }
 }
@@ -480,7 +475,7 @@ export async function restorePerson(deps: ActorDeps, id: string): Promise<Person
     });
     return toPerson(row);
   } catch (error) {
-    if (isDuplicateExternalId(error)) throw duplicateExternalId();
+    if (violatesConstraint(error, 'people_external_id_key')) throw duplicateExternalId();
     throw error;
   }
 }
