@@ -22,6 +22,8 @@ const configSchema = z.object({
   SENTRY_TRACES_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
   RELEASE: z.string().optional(),
+  /** DNS-over-HTTPS endpoint (JSON API) used to check webhook destinations; unset = IP literals only. */
+  WEBHOOK_DNS_RESOLVER_URL: optionalUrl,
 });
 
 export type Config = z.infer<typeof configSchema>;

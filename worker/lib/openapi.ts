@@ -1,5 +1,6 @@
 import { swaggerUI } from '@hono/swagger-ui';
 import { z } from '@hono/zod-openapi';
+import { registerWebhookDocs } from '../modules/webhooks/webhooks.openapi';
 import type { AppRouter } from './context';
 import { ERROR_CODES, type ErrorStatus, PROBLEM_CONTENT_TYPE } from './errors';
 
@@ -107,7 +108,12 @@ export function registerOpenApiDocs(app: AppRouter) {
       { name: 'API tokens' },
       { name: 'Audit' },
       { name: 'Operations', description: 'Health, readiness and system information' },
+      {
+        name: 'Webhooks',
+        description: 'Outbound webhooks (Standard Webhooks): endpoints, delivery log, replay',
+      },
     ],
   });
+  registerWebhookDocs(app);
   app.get('/api/docs', swaggerUI({ url: '/api/openapi.json', title: 'Alforis CRM API' }));
 }

@@ -17,6 +17,7 @@ import { pipelineRoutes, pipelineStagesRoutes } from './pipeline/pipeline.routes
 import { searchRoutes } from './search/search.routes';
 import { systemRoutes } from './system/system.routes';
 import { tasksRoutes } from './tasks/tasks.routes';
+import { webhooksRoutes } from './webhooks/webhooks.routes';
 
 export interface ModuleMount {
   /** URL prefix the module owns, e.g. `/api/v1/organisations`. */
@@ -48,6 +49,7 @@ export const MODULES: ModuleMount[] = [
   { prefix: '/api/v1/imports', routes: importsRoutes },
   { prefix: '/api/v1/search', routes: searchRoutes },
   { prefix: '/api/v1/system', routes: systemRoutes },
+  { prefix: '/api/v1/webhooks', routes: webhooksRoutes },
 ];
 
 /** `/api/v1` paths reachable without signing in. */

@@ -7,8 +7,16 @@ import { createLogger, type Logger } from '../lib/logger';
 import { createReporter, type ErrorReporter } from '../lib/sentry';
 import { failDeadImport, importCommitSchema, runImportCommit } from '../modules/imports/imports.consumer';
 import { recordHeartbeat } from '../modules/system/system.service';
+import {
+  DELIVER_MESSAGE_TYPE,
+  deliverWebhook,
+  failDeadDelivery,
+  fanOutWebhooks,
+  webhookDeliverSchema,
+} from '../modules/webhooks/webhooks.delivery';
 import { type DomainEventMessage, domainEventSchema, envelopeSchema, heartbeatSchema } from './messages';
 import { DEAD_LETTER_SUFFIX, isQueueName, QUEUES, type QueueName, retryDelaySeconds } from './queues.config';
+import { RetryLater } from './retry-later';
 
 export interface ConsumerDeps {
   db: Database;
@@ -37,7 +45,7 @@ function handler<S extends z.ZodType>(schema: S, handle: Handler<S>['handle']): 
 export const DOMAIN_EVENT_SUBSCRIBERS: {
   name: string;
   handle(event: DomainEventMessage, deps: ConsumerDeps): Promise<void>;
-}[] = [];
+}[] = [{ name: 'webhooks', handle: fanOutWebhooks }];
 
 const domainEventHandler = handler(domainEventSchema, async (event, deps) => {
   for (const subscriber of DOMAIN_EVENT_SUBSCRIBERS) await subscriber.handle(event, deps);
@@ -48,7 +56,9 @@ const HANDLERS: Record<QueueName, Record<string, Handler<z.ZodType>>> = {
   'domain-events': {
     'system.heartbeat': handler(heartbeatSchema, (message, deps) => recordHeartbeat(deps.db, message)),
   },
-  'webhook-deliveries': {},
+  'webhook-deliveries': {
+    [DELIVER_MESSAGE_TYPE]: handler(webhookDeliverSchema, deliverWebhook),
+  },
   'email-sends': {},
   exports: {},
   imports: {
@@ -60,6 +70,7 @@ const HANDLERS: Record<QueueName, Record<string, Handler<z.ZodType>>> = {
 const DEAD_LETTER_HANDLERS: Partial<Record<QueueName, (body: unknown, deps: ConsumerDeps) => Promise<void>>> =
   {
     imports: failDeadImport,
+    'webhook-deliveries': failDeadDelivery,
   };
 
 function describe(error: unknown): string {
@@ -114,6 +125,11 @@ async function consumeMessage(
     message.ack();
     log.debug('queue.message.done');
   } catch (error) {
+    if (error instanceof RetryLater && message.attempts <= maxRetries) {
+      log.info('queue.message.retry_later', { delaySeconds: error.delaySeconds, reason: error.message });
+      message.retry({ delaySeconds: error.delaySeconds });
+      return;
+    }
     const permanent = error instanceof PermanentFailure;
     const final = permanent || message.attempts > maxRetries;
     if (!final) {
