@@ -6,6 +6,7 @@ import { startNeonProxy } from '../../scripts/local/neon-proxy';
 import { startPostgres } from '../../scripts/local/postgres';
 import { resolveRedis, startRedisServer } from '../../scripts/local/redis';
 import { startUpstashServer } from '../../scripts/local/upstash-server';
+import { startWebhookReceiver } from '../../scripts/local/webhook-receiver';
 import { migrate } from '../../scripts/migrate';
 import { withAdminPool } from './admin-sql';
 import { startSentrySink } from './sentry-sink';
@@ -14,6 +15,14 @@ const TEMPLATE_DATABASE = 'alforis_template';
 const SHARED_DATABASE = 'alforis_test';
 
 type Stop = () => Promise<void>;
+
+/** What the receiver's DNS-over-HTTPS endpoint answers, for the webhook SSRF tests. */
+const WEBHOOK_TEST_DNS: Record<string, string[]> = {
+  'partner.example': ['127.0.0.1'],
+  'metadata.attacker.example': ['169.254.169.254'],
+  'mixed.attacker.example': ['93.184.216.34', 'fe80::1'],
+  'intranet.attacker.example': ['10.1.2.3'],
+};
 
 /**
  * Starts the real services the worker tests talk to — embedded Postgres, the
@@ -88,6 +97,9 @@ export default async function setup(project: TestProject): Promise<Stop> {
     project.provide('UPSTASH_DOWN_URL', upstashDownUrl);
     project.provide('SENTRY_SINK_URL', sentry.value.url);
     project.provide('REDIS_AVAILABLE', redisHandle !== null);
+    const receiver = await startWebhookReceiver({ dns: WEBHOOK_TEST_DNS });
+    stops.push(() => receiver.stop());
+    project.provide('WEBHOOK_RECEIVER_URL', receiver.url);
   } catch (error) {
     await stopAll();
     throw error;

@@ -15,5 +15,7 @@ declare module 'vitest' {
     SENTRY_SINK_URL: string;
     /** `false` when no Redis could be found outside CI: Redis-backed tests skip, loudly. */
     REDIS_AVAILABLE: boolean;
+    /** Local partner endpoint (scripts/local/webhook-receiver.ts); also answers DNS-over-HTTPS on /dns-query. */
+    WEBHOOK_RECEIVER_URL: string;
   }
 }

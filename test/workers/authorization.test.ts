@@ -9,6 +9,7 @@ import { PEOPLE_ROUTES } from './matrix/people.routes';
 import { PIPELINE_ROUTES } from './matrix/pipeline.routes';
 import { SEARCH_ROUTES } from './matrix/search.routes';
 import { TASK_ROUTES } from './matrix/tasks.routes';
+import { WEBHOOK_ROUTES } from './matrix/webhooks.routes';
 import { runAuthorizationMatrix } from './support/authorization-matrix';
 import { createTestDatabase } from './support/helpers';
 import { createIdentityFixture, type IdentityFixture } from './support/identity-fixture';
@@ -36,6 +37,7 @@ runAuthorizationMatrix(
     ...AFFILIATION_ROUTES,
     ...SEARCH_ROUTES,
     ...IMPORT_ROUTES,
+    ...WEBHOOK_ROUTES,
   ],
   () => fx,
 );
