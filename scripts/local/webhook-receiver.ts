@@ -4,8 +4,8 @@
 // to see what arrived); the worker tests and the bench drive it through
 // `/_control/*` (script answers, register secrets, read what was captured).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { LOOPBACK } from './ports';
 
 // vitest's global setup runs in Vite's module runner: load the CommonJS library the Node way.

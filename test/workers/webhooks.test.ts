@@ -4,8 +4,6 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { outboxEvents, webhookAttempts, webhookDeliveries, webhookEndpoints } from '../../worker/db/schema';
 import worker from '../../worker/index';
-import type { DomainEventMessage } from '../../worker/queues/messages';
-import { QUEUES } from '../../worker/queues/queues.config';
 import {
   JITTER,
   MAX_ATTEMPTS,
@@ -16,6 +14,8 @@ import {
 import { MAX_PAYLOAD_BYTES, payloadBody } from '../../worker/modules/webhooks/webhooks.events';
 import { verifyEd25519 } from '../../worker/modules/webhooks/webhooks.signing';
 import { assertDestinationUrl, classifyAddress } from '../../worker/modules/webhooks/webhooks.ssrf';
+import type { DomainEventMessage } from '../../worker/queues/messages';
+import { QUEUES } from '../../worker/queues/queues.config';
 import { callWorker, createTestDatabase, problemOf, testDbHandle } from './support/helpers';
 import { createIdentityFixture, type IdentityFixture, jsonBody } from './support/identity-fixture';
 
