@@ -85,6 +85,7 @@ log('');
 log(`Alforis CRM ready: ${stack.url}`);
 log(`  API docs      ${stack.workerUrl}/api/docs`);
 log(`  Health        ${stack.workerUrl}/healthz  ·  ${stack.workerUrl}/readyz`);
+log(`  Webhooks      ${stack.webhookReceiverUrl} (local receiver: deliveries and their signature checks)`);
 if (stack.viteUrl) log(`  Worker        ${stack.workerUrl} (Vite HMR in front of it)`);
 log(`  Postgres      ${new URL(stack.databaseUrl).host} (data in ${paths.postgresDir})`);
 log(

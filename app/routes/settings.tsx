@@ -17,6 +17,7 @@ export function loader({ request, context }: LoaderFunctionArgs) {
       users: hasPermission(actor, 'users', 'read'),
       teams: hasPermission(actor, 'teams', 'read'),
       roles: hasPermission(actor, 'roles', 'read'),
+      webhooks: hasPermission(actor, 'settings', 'manage'),
     },
   };
 }
@@ -28,6 +29,7 @@ export default function SettingsLayout() {
     tabs.users ? { to: '/settings/users', label: t('settings.tab.users') } : null,
     tabs.teams ? { to: '/settings/teams', label: t('settings.tab.teams') } : null,
     tabs.roles ? { to: '/settings/roles', label: t('settings.tab.roles') } : null,
+    tabs.webhooks ? { to: '/settings/webhooks', label: 'Webhooks' } : null,
   ].filter((item) => item !== null);
   return (
     <div className="page page--wide">

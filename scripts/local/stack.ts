@@ -18,6 +18,7 @@ import { type RedisHandle, resolveRedis } from './redis';
 import { pingRedis } from './resp';
 import { acquireRunLock, PROJECT_ROOT, type RunLock, type StackPaths, stackPaths } from './runfile';
 import { startUpstashServer, type UpstashServer } from './upstash-server';
+import { startLocalWebhookReceiver } from './webhook-receiver-db';
 
 export interface StackOptions {
   /** Data folder; default ALFORIS_DATA_DIR, else .data/ */
@@ -51,6 +52,8 @@ export interface Stack {
   upstash: { url: string; token: string } | null;
   redis: { url: string; source: RedisHandle['source'] } | null;
   crons: string[];
+  /** The local partner endpoint that shows (and verifies) webhook deliveries. */
+  webhookReceiverUrl: string;
   /** demo logins created by the seed (one per role); empty before the identity tables exist */
   demoLogins: { email: string; role: string; password: string }[];
   paths: StackPaths;
@@ -603,6 +606,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       cleanups.push({ name: 'cron ticker', run: async () => ticker.stop() });
     }
 
+    // --- local webhook receiver ---------------------------------------------------------
+    const receiver = await startLocalWebhookReceiver({ databaseUrl: pg.url, wsProxy: proxy.wsProxy });
+    cleanups.push({ name: 'webhook receiver', run: () => receiver.stop() });
+    log(
+      `Webhook receiver on ${receiver.url} (point an endpoint at ${receiver.url}/<anything>; open it to see deliveries)`,
+    );
+
     // --- vite (dev) ------------------------------------------------------------------
     let viteUrl: string | undefined;
     if (opts.dev) {
@@ -638,6 +648,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       viteUrl,
       databaseUrl: pg.url,
       wsProxy: proxy.wsProxy,
+      webhookReceiverUrl: receiver.url,
       upstash: upstash ? { url: upstash.url, token: upstash.token } : null,
       redis: redis ? { url: redis.url, source: redis.source } : null,
       crons,

@@ -182,8 +182,14 @@ async function endpointRow(id: string) {
   });
 }
 
+/** Earlier tests' endpoints stop receiving, so each test sees only its own deliveries. */
+function pauseAllEndpoints() {
+  return withDb((db) => db.update(webhookEndpoints).set({ active: false }));
+}
+
 /** A fresh endpoint on its own receiver path, subscribed to organisation events, with its keys registered. */
 async function endpointAtReceiver(label: string, extra: Record<string, unknown> = {}) {
+  await pauseAllEndpoints();
   const path = receiverPath(label);
   const endpoint = await createEndpoint({ url: `${RECEIVER}${path}`, events: ['organisation.*'], ...extra });
   await control('keys', { path, secrets: [endpoint.secret], publicKey: endpoint.publicKey });
@@ -222,15 +228,14 @@ describe('webhook endpoints', () => {
   });
 
   it('refuses subscriptions that match no event, with field errors', async () => {
-    const response = await fx.as(
-      'admin',
+    const response = await admin(
       '/api/v1/webhooks',
       jsonBody('POST', { url: `${RECEIVER}/t/x`, events: ['organisation.created', 'invoice.*', 'bad name'] }),
       { DATABASE_URL: database.url } as Partial<Env>,
     );
     expect(response.status).toBe(422);
     const problem = await problemOf(response);
-    expect(problem.errors?.map((error) => error.path).sort()).toEqual(['events.1', 'events.2']);
+    expect([...new Set(problem.errors?.map((error) => error.path))].sort()).toEqual(['events.1', 'events.2']);
   });
 
   it('lists the event catalogue', async () => {
@@ -329,8 +334,7 @@ describe('SSRF guard', () => {
       expect(problem.errors?.[0]).toMatchObject({ path: 'url', code: 'blocked_destination' });
     }
     // Private addresses are fine outside production (the local receiver is one).
-    const allowed = await fx.as(
-      'admin',
+    const allowed = await admin(
       '/api/v1/webhooks',
       jsonBody('POST', { url: 'https://intranet.attacker.example/hooks', events: ['*'] }),
       withResolver,
@@ -345,6 +349,7 @@ describe('SSRF guard', () => {
 
   it('checks again at delivery time, after resolving the host: nothing is sent to a refused address', async () => {
     const path = receiverPath('ssrf');
+    await pauseAllEndpoints();
     // The name resolved to a public address when the endpoint was saved; now it points at the metadata service.
     const endpoint = await withDb(async (db) => {
       const [row] = await db
@@ -377,7 +382,7 @@ describe('SSRF guard', () => {
 
 describe('fan-out', () => {
   it('creates one delivery per matching endpoint, exact names and wildcards, and never twice per event', async () => {
-    await withDb((db) => db.update(webhookEndpoints).set({ active: false }));
+    await pauseAllEndpoints();
     const orgs = await createEndpoint({ url: `${RECEIVER}/t/fan-orgs`, events: ['organisation.*'] });
     const created = await createEndpoint({ url: `${RECEIVER}/t/fan-created`, events: ['*.created'] });
     const tasks = await createEndpoint({ url: `${RECEIVER}/t/fan-tasks`, events: ['task.completed'] });
@@ -403,8 +408,19 @@ describe('fan-out', () => {
     expect(completed).toHaveLength(1);
     // Internal events (restores, erasures…) are not partner events.
     expect(await fanOut(domainEvent('person.erased'))).toEqual([]);
-    expect([tasks.id, inactive.id]).toHaveLength(2);
-    await withDb((db) => db.update(webhookEndpoints).set({ active: false }));
+    expect(completed[0]?.deliveryId).toBeDefined();
+    const [taskDelivery] = await withDb((db) =>
+      db
+        .select()
+        .from(webhookDeliveries)
+        .where(eq(webhookDeliveries.id, completed[0]?.deliveryId ?? '')),
+    );
+    expect(taskDelivery?.endpointId).toBe(tasks.id);
+    expect(
+      await withDb((db) =>
+        db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, inactive.id)),
+      ),
+    ).toEqual([]);
   });
 
   it('builds { type, timestamp, data } under 20 kB', () => {
@@ -582,8 +598,7 @@ describe('delivery', () => {
 
     const { sent, queue } = recordingQueue();
     const overrides = { DATABASE_URL: database.url, WEBHOOK_DELIVERIES_QUEUE: queue } as Partial<Env>;
-    const replay = await fx.as(
-      'admin',
+    const replay = await admin(
       `/api/v1/webhooks/${endpoint.id}/deliveries/${message.deliveryId}/replay`,
       { method: 'POST' },
       overrides,
@@ -627,8 +642,7 @@ describe('delivery', () => {
     await control('script', { path, answers: [] });
     const { sent, queue } = recordingQueue();
     const overrides = { DATABASE_URL: database.url, WEBHOOK_DELIVERIES_QUEUE: queue } as Partial<Env>;
-    const response = await fx.as(
-      'admin',
+    const response = await admin(
       `/api/v1/webhooks/${endpoint.id}/deliveries/replay-failed`,
       jsonBody('POST', { since: new Date(Date.now() - 60_000).toISOString() }),
       overrides,
@@ -689,16 +703,26 @@ describe('delivery', () => {
   it('defers, without using an attempt, past the per-endpoint rate limit', async () => {
     if (!inject('REDIS_AVAILABLE')) return;
     const { path } = await endpointAtReceiver('rate', { rateLimitPerSecond: 1 });
-    const first = await fanOut(domainEvent('organisation.created'));
-    const second = await fanOut(domainEvent('organisation.created'));
+    const messages: WebhookDeliverMessage[] = [];
+    for (let index = 0; index < 6; index++)
+      messages.push(...(await fanOut(domainEvent('organisation.created'))));
     const { sent, queue } = recordingQueue();
-    const overrides = { WEBHOOK_DELIVERIES_QUEUE: queue } as Partial<Env>;
-    for (const message of [...first, ...second]) await deliver(message, 1, overrides);
-    expect(await captured(path)).toHaveLength(1);
-    expect(sent).toHaveLength(1);
-    expect(sent[0]?.delaySeconds).toBeGreaterThanOrEqual(1);
-    const deferred = await deliveryRow(sent[0]?.body.deliveryId ?? '');
-    expect(deferred).toMatchObject({ status: 'pending', attempts: 0 });
+    // One batch, consumed back to back: more than one delivery per second for this endpoint.
+    const result = await runBatch(
+      'webhook-deliveries',
+      messages.map((body, index) => ({ id: `rate-${index}`, timestamp: new Date(), attempts: 1, body })),
+      { WEBHOOK_DELIVERIES_QUEUE: queue } as Partial<Env>,
+    );
+    expect(result.explicitAcks).toHaveLength(6);
+    const delivered = await captured(path);
+    expect(delivered.length).toBeGreaterThanOrEqual(1);
+    expect(sent.length).toBeGreaterThanOrEqual(1);
+    // Every delivery was either sent or handed back to the queue for later: none lost, none doubled.
+    expect(delivered.length + sent.length).toBe(6);
+    for (const deferral of sent) {
+      expect(deferral.delaySeconds).toBeGreaterThanOrEqual(1);
+      expect(await deliveryRow(deferral.body.deliveryId)).toMatchObject({ status: 'pending', attempts: 0 });
+    }
   });
 
   it('sends a test event on request', async () => {
