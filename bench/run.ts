@@ -47,6 +47,7 @@ import {
   explain,
   timeHashPassword,
 } from './crm';
+import { measureWebhooks, renderWebhooks } from './webhooks';
 
 const SQL = 'select count(*)::int as migrations from drizzle.__drizzle_migrations';
 const BUNDLE_BUDGET_BYTES = 1.5 * 1024 * 1024;
@@ -987,6 +988,7 @@ async function main() {
   let crm: ScaleReport | undefined;
   let stackInfo: { readyMs: number; startedLine: string; seedLine: string } | undefined;
   let stack: RunningStack | undefined;
+  let webhooksSection = '';
   const onSignal = () => {
     log('bench: interrupted, stopping the stack...');
     void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
@@ -1025,6 +1027,7 @@ async function main() {
 
       if (settings.login) login = await measureLogin(stack);
       crm = await measureCrm(stack);
+      webhooksSection = renderWebhooks(await measureWebhooks(stack, { log }), date);
       await stack.stop();
       stack = undefined;
     }
@@ -1043,7 +1046,7 @@ async function main() {
       login,
       crm,
       bundle,
-    });
+    }) + webhooksSection;
     const file = path.join(PROJECT_ROOT, 'docs', 'perf', 'results.md');
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file, markdown);

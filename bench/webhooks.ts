@@ -89,7 +89,7 @@ export async function measureWebhooks(
     );
     const started = Date.now();
     log(`bench webhooks: ${events} events × ${endpointCount} endpoints = ${expected} deliveries`);
-    const deadline = started + (options.timeoutMs ?? 120_000);
+    const deadline = started + (options.timeoutMs ?? 240_000);
     // The every-minute cron sweep sends pending outbox rows (up to 1 000 per call) to the queue.
     while (Date.now() < deadline) {
       const pending = await pool.query<{ count: number }>(
@@ -138,7 +138,7 @@ export function renderWebhooks(report: WebhookBenchReport, date: string): string
     '',
     `${date}, ${os.cpus().length} cores, load ${os.loadavg()[0]?.toFixed(1)} at the end. Outbox rows → cron sweep → domain-events queue → fan-out → webhook-deliveries queue → signed POST to a local receiver verifying every request with \`standardwebhooks\` (wrangler dev, local queues, embedded Postgres through the Neon proxy).`,
     '',
-    '| events × endpoints | delivered | verified | lost | duplicates | wall time | deliveries/s | event → delivery p50 | p95 | max |',
+    '| events × endpoints | delivered | verified | missing at the end (lost) | duplicates | wall time | deliveries/s | event → delivery p50 | p95 | max |',
     '|---|---|---|---|---|---|---|---|---|---|',
     `| ${report.events} × ${report.endpoints} | ${report.delivered} | ${report.verified} | ${report.lost} | ${report.duplicates} | ${report.seconds.toFixed(1)} s | ${report.perSecond.toFixed(0)} | ${report.p50Ms} ms | ${report.p95Ms} ms | ${report.maxMs} ms |`,
     '',

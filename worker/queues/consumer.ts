@@ -66,6 +66,12 @@ const HANDLERS: Record<QueueName, Record<string, Handler<z.ZodType>>> = {
   },
 };
 
+/**
+ * Queues whose messages are independent and I/O-bound (an HTTP call each):
+ * a batch's messages run concurrently instead of one after the other.
+ */
+const PARALLEL_QUEUES: ReadonlySet<QueueName> = new Set(['webhook-deliveries']);
+
 /** Work to do when a queue's message is dead (retries exhausted), besides keeping it. */
 const DEAD_LETTER_HANDLERS: Partial<Record<QueueName, (body: unknown, deps: ConsumerDeps) => Promise<void>>> =
   {
@@ -209,7 +215,11 @@ export async function handleQueueBatch(
       batch.retryAll({ delaySeconds: 60 });
       return;
     }
-    for (const message of batch.messages) await consumeMessage(queue, message, deps, reporter);
+    if (PARALLEL_QUEUES.has(queue)) {
+      await Promise.all(batch.messages.map((message) => consumeMessage(queue, message, deps, reporter)));
+    } else {
+      for (const message of batch.messages) await consumeMessage(queue, message, deps, reporter);
+    }
   } finally {
     ctx.waitUntil(dbHandle.close());
   }
