@@ -307,9 +307,9 @@ function Filters({ data }: { data: Results }) {
           maxLength={120}
         />
       ) : null}
-      <label className="checkbox">
+      <label className="check">
         <input type="checkbox" name="mine" value="1" defaultChecked={filters.mine} onChange={autoSubmit} />
-        {st('search.page.filterMine')}
+        <span>{st('search.page.filterMine')}</span>
       </label>
       <div className="filters__actions">
         <button type="submit" className="button button--secondary">
