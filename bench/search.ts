@@ -13,7 +13,7 @@
 //
 // Flags: --reuse (the stack `npm start` is running from .data/, topped up to the counts instead
 //        of a fresh one), --organisations=N --people=N --mandates=N --interactions=N,
-//        --rounds=3, --no-e2e, --no-seed
+//        --rounds=3, --no-e2e, --no-seed, --quick (Admin cases only)
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,6 +63,8 @@ const settings = {
   reuse: argv.includes('--reuse'),
   e2e: !argv.includes('--no-e2e'),
   seed: !argv.includes('--no-seed'),
+  /** only the Admin cases (search, typos, autocomplete): for a quick run at a larger scale */
+  quick: argv.includes('--quick'),
   rounds: numberFlag('rounds', 3),
   targets: {
     organisations: numberFlag('organisations', 100_000),
@@ -337,7 +339,7 @@ export async function runSearchBench(ctx: SearchBenchContext): Promise<void> {
     }
 
     const results: CaseResult[] = [];
-    for (const c of CASES) {
+    for (const c of settings.quick ? CASES.filter((x) => x.role === 'admin') : CASES) {
       log(
         `bench search: ${c.name} as ${c.role} (${c.queries.length} queries × ${settings.rounds} rounds)...`,
       );
