@@ -182,7 +182,7 @@ describe('command bar', () => {
 });
 
 describe('results page', () => {
-  it('shows grouped hits with escaped highlights, tabs with filters and pagination links', async () => {
+  it('shows grouped hits with escaped highlights, and a type tab with filters', async () => {
     const { page, errors } = await openPage();
     await visit(page, `/recherche?q=${encodeURIComponent(WORD)}`);
     const results = page.getByRole('region', { name: /^Organisations/ });
