@@ -980,6 +980,8 @@ function renderMarkdown(r: {
 // --- main -------------------------------------------------------------------------------------
 
 async function main() {
+  if (process.argv.includes('search'))
+    return (await import('./search')).runSearchBench({ startStack: startStackProcess });
   const date = new Date().toISOString();
   const t0 = performance.now();
   const loadBefore = os.loadavg();

@@ -138,8 +138,8 @@ function suggestionOf(rows: Row[]): TypeResult['suggestion'] {
 }
 
 /**
- * Pages of full-text hits for several types in one statement, with their counts; then, for the types
- * on a first page with fewer than FALLBACK_BELOW matches, typo-tolerant hits after them (they count too)
+ * Pages of full-text hits for several types in one statement, with their counts; then, on a first page
+ * where all types together have fewer than FALLBACK_BELOW matches, typo-tolerant hits after them (they count too)
  * in a second statement, the best of them a suggestion.
  */
 async function searchTypes(
@@ -178,9 +178,13 @@ async function searchTypes(
       exactNameHit: rows.some((row) => scoreOf(row) >= BOOST_EXACT_NAME),
     };
   });
+  // Typos are looked for only when the whole search found little: a word that matches a thousand
+  // organisations was not misspelt, even if no mandate contains it (and the trigram recheck of a
+  // common word is the most expensive statement there is).
+  const foundTotal = results.reduce((sum, result) => sum + result.count, 0);
   const fallbacks = requests.flatMap((request, index) => {
     const result = results[index];
-    if (!result || request.after || result.count >= FALLBACK_BELOW) return [];
+    if (!result || request.after || foundTotal >= FALLBACK_BELOW) return [];
     if ([...compiled.text].length < FALLBACK_MIN_LENGTH) return [];
     const statement = fuzzyStatement(deps.actor, request.spec, compiled, {
       filters: request.filters,
