@@ -1042,14 +1042,17 @@ function renderMarkdown(r: {
     `- load: ${settings.duration} s per measured run, ${settings.connections} concurrent connections; CRM latency: ` +
       `${settings.latencyDuration} s per run, ${settings.latencyConnections} connection(s); loopback only`,
     '- HTTP load: autocannon against `wrangler dev` (local mode, crons off); SQL: closed loop in Node',
-    '- fresh temporary data folder (new Postgres cluster, migrations applied, demo dataset seeded)',
+    settings.dataDir
+      ? `- data folder \`--data-dir\` (kept between runs; created, migrated and seeded on its first run)`
+      : '- fresh temporary data folder (new Postgres cluster, migrations applied, demo dataset seeded)',
     '',
   );
   if (r.stack) {
     out.push('## Start-up', '');
     out.push(
       `- \`scripts/start.ts\` spawn → "Alforis CRM ready" line: **${(r.stack.readyMs / 1000).toFixed(1)} s** ` +
-        `(fresh data folder: includes initdb, the demo seed${settings.build ? ' and the Remix build' : ', no build'})`,
+        `(${settings.dataDir ? 'reused data folder: initdb and the demo seed only on its first run' : 'fresh data folder: includes initdb, the demo seed'}` +
+        `${settings.build ? ', and the Remix build' : ', no build'})`,
     );
     if (r.stack.startedLine)
       out.push(`- its own breakdown: ${r.stack.startedLine.replace(/^Started in\s*/, '')}`);
@@ -1149,7 +1152,9 @@ async function main() {
 
   try {
     if (settings.load) {
-      log('bench: starting the local stack (fresh data folder)...');
+      log(
+        `bench: starting the local stack (${settings.dataDir ? `data folder ${settings.dataDir}` : 'fresh data folder'})...`,
+      );
       stack = await startStackProcess();
       stackInfo = { readyMs: stack.readyMs, startedLine: stack.startedLine, seedLine: stack.seedLine };
       log(`bench: stack ready at ${stack.url} in ${(stack.readyMs / 1000).toFixed(1)} s`);

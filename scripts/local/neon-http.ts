@@ -19,6 +19,7 @@
 //             400 `{ message, code, detail, hint, position, constraint, ... }` for a
 //             Postgres error (the driver copies those fields onto NeonDbError);
 //             anything else is reported by the driver as "Server error (HTTP status N)".
+//             Responses over Neon's 10 MB cap are refused (400), as Neon does.
 //
 // Behind it: one node-postgres pool per connection string (Neon keeps a pooled
 // connection per endpoint the same way), statements always sent with the extended
@@ -75,6 +76,11 @@ const require = createRequire(import.meta.url);
 const RAW_TEXT = { getTypeParser: () => (value: string) => value };
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/**
+ * Neon's documented cap on an HTTP query response (10 MB, Neon changelog 2023-08-16): enforced here
+ * too, so a statement that would fail against Neon fails locally and in tests as well.
+ */
+export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 /** Fields of a Postgres error the driver copies onto NeonDbError (its `errorFields`). */
 const ERROR_FIELDS = [
@@ -164,7 +170,13 @@ function isPostgresError(error: unknown): error is Error & Record<string, unknow
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown) {
-  const text = JSON.stringify(body);
+  let text = JSON.stringify(body);
+  if (status === 200 && Buffer.byteLength(text) > MAX_RESPONSE_BYTES) {
+    status = 400;
+    text = JSON.stringify({
+      message: `response is too large (max is ${MAX_RESPONSE_BYTES} bytes): read it in pages, or inside a transaction (WebSocket)`,
+    });
+  }
   res.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),

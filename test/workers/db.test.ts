@@ -109,6 +109,24 @@ describe('Postgres through the Neon driver, inside workerd', () => {
     expect(await sqlBatch`select source from job_heartbeats where source = 'test:batch-undone'`).toEqual([]);
   });
 
+  it("refuses an HTTP response over Neon's 10 MB cap, as Neon does", async () => {
+    const handle = testDbHandle(database.url);
+    try {
+      await expect(handle.db.execute(sql`select repeat('x', 11 * 1024 * 1024) as big`)).rejects.toMatchObject(
+        {
+          cause: { message: expect.stringMatching(/response is too large/) },
+        },
+      );
+      // The same statement goes through within a transaction (WebSocket), where no such cap applies.
+      const inTransaction = await handle.db.transaction((tx) =>
+        tx.execute<{ big: string }>(sql`select repeat('x', 11 * 1024 * 1024) as big`),
+      );
+      expect(inTransaction.rows[0]?.big.length).toBe(11 * 1024 * 1024);
+    } finally {
+      await handle.close();
+    }
+  });
+
   it('lets the local HTTP endpoint reach loopback databases only', async () => {
     const endpoint = `http://${(env.NEON_WS_PROXY ?? '').split('/')[0]}/sql`;
     const response = await fetch(endpoint, {
