@@ -6,8 +6,9 @@
 // loopback only, bounded:
 //   - GET /healthz                      (worker only)
 //   - GET /api/v1/system/info           (worker + one Postgres round trip)
-//   - the same SQL from Node through the Neon driver and the proxy, on a pooled
-//     connection and on a new connection per query (what one worker request does)
+//   - the same SQL from Node through the Neon driver and the proxy: on a pooled
+//     WebSocket connection, on a new connection per query (what a worker transaction
+//     pays), and over the HTTP SQL endpoint (`neon()`, what a worker statement does)
 //   - login: POST /api/v1/auth/login, one login per bench user and a distinct
 //     CF-Connecting-IP each (under the 5/15 min per account and 30/15 min per IP
 //     limits), and Node's own PBKDF2 (hashPassword, 100 000 iterations) as a reference
@@ -15,7 +16,7 @@
 //     added to the stack's database, then GET /api/v1/organisations?limit=50&status=active
 //     &sort=name as the demo admin (all records) and as the Paris manager (team scope),
 //     POST /api/v1/organisations, and the list's own SQL (captured from the service)
-//     from Node, pooled and with a new connection each, plus its EXPLAIN ANALYZE
+//     from Node, pooled, over HTTP and with a new connection each, plus its EXPLAIN ANALYZE
 // Each case runs `rounds` times, in alternating order, each run after a warm-up.
 // Then the bundle: `wrangler deploy --dry-run --outdir bench/.out` (gzip size vs the
 // 1.5 MB budget) and `wrangler check startup` (startup CPU time).
@@ -23,15 +24,18 @@
 // Flags: --duration=6 --warmup=1 --connections=10 --rounds=2 --no-build --no-load --no-bundle
 //        --no-login --login-samples=40 --no-scale (keep the demo dataset only)
 //        --organisations=100000 --people=300000 --latency-duration=4 --latency-connections=1
+//        --data-dir=PATH (keep the stack's data folder there and reuse it: a second run skips
+//        the synthetic seed when the dataset is already at scale, e.g. to compare two builds)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Client, ClientConfig } from '@neondatabase/serverless';
+import { type Client, type ClientConfig, neon, neonConfig } from '@neondatabase/serverless';
 import autocannon from 'autocannon';
 import { createPool, localClientClass, withPool } from '../scripts/local/db';
+import { sqlEndpointUrl } from '../scripts/local/neon-proxy';
 import { freePort } from '../scripts/local/ports';
 import { eachLine, groupMembers, stopGroup } from '../scripts/local/proc';
 import { PROJECT_ROOT, type RunInfo } from '../scripts/local/runfile';
@@ -59,6 +63,8 @@ function flag(name: string, fallback: number): number {
   return value;
 }
 const has = (name: string) => process.argv.includes(`--${name}`);
+const textFlag = (name: string) =>
+  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) || undefined;
 
 const settings = {
   duration: flag('duration', 6),
@@ -75,6 +81,7 @@ const settings = {
   people: flag('people', 300_000),
   latencyDuration: flag('latency-duration', 4),
   latencyConnections: flag('latency-connections', 1),
+  dataDir: textFlag('data-dir'),
 };
 
 /** The list request of the CRM cases (one filter, sorted). */
@@ -103,7 +110,11 @@ interface RunningStack {
 }
 
 async function startStackProcess(): Promise<RunningStack> {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'alforis-bench-'));
+  const keepData = settings.dataDir !== undefined;
+  const dataDir = settings.dataDir
+    ? path.resolve(settings.dataDir)
+    : await fs.mkdtemp(path.join(os.tmpdir(), 'alforis-bench-'));
+  await fs.mkdir(dataDir, { recursive: true });
   await fs.chmod(dataDir, 0o755); // embedded Postgres runs as `postgres` when we are root
   const port = await freePort();
   const tsx = realpathSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'));
@@ -158,7 +169,13 @@ async function startStackProcess(): Promise<RunningStack> {
         log('bench: the stack did not stop within 45 s; killing its process group');
         await stopGroup(pgid, { signal: 'SIGKILL' });
       }
-      await fs.rm(dataDir, { recursive: true, force: true });
+      if (keepData) return;
+      // Postgres may still be flushing as it dies: retry, and never lose the results over a temp folder.
+      await fs
+        .rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 500 })
+        .catch((err: unknown) =>
+          log(`bench: could not remove ${dataDir}: ${err instanceof Error ? err.message : String(err)}`),
+        );
     })();
     return stopped;
   };
@@ -316,13 +333,39 @@ function sqlPooledCase(
   };
 }
 
+function sqlHttpCase(
+  databaseUrl: string,
+  wsProxy: string,
+  query: { sql: string; params?: unknown[] } = { sql: SQL },
+  label: { name: string; note: string; connections?: number } = {
+    name: 'raw SQL over HTTP',
+    note: 'Node → `neon()` fetch → proxy `POST /sql` → pooled Postgres connection: a worker statement',
+  },
+): Case {
+  // The endpoint the worker uses for single statements (worker/db/client.ts); global to this process.
+  neonConfig.fetchEndpoint = sqlEndpointUrl(wsProxy);
+  const sql = neon(databaseUrl, { fullResults: true, arrayMode: true });
+  const connections = label.connections ?? settings.connections;
+  return {
+    ...label,
+    connections,
+    run: (seconds, record) =>
+      closedLoop(
+        seconds,
+        async () => void (await sql.query(query.sql, query.params ?? [])),
+        record,
+        connections,
+      ),
+  };
+}
+
 function sqlConnectCase(
   databaseUrl: string,
   wsProxy: string,
   query: { sql: string; params?: unknown[] } = { sql: SQL },
   label: { name: string; note: string; connections?: number; pipelinePassword?: boolean } = {
     name: 'raw SQL, new connection each',
-    note: 'connect + password auth + query + end, as one worker request does',
+    note: 'connect + password auth + query + end, as a worker request that runs a transaction does',
   },
 ): Case {
   const Base = localClientClass(wsProxy);
@@ -551,13 +594,78 @@ interface ScaleReport {
   rows: Row[];
   queries: { label: string; query: CapturedQuery; explained: Explained }[];
   managerTeam: string;
+  breakdown: Breakdown | undefined;
+}
+
+/** One request split by the worker's `Server-Timing` header (worker/middleware/request-context.ts). */
+interface Breakdown {
+  samples: number;
+  /** ms per request: as the client saw it, inside the worker, waiting on the database */
+  client: number[];
+  app: number[];
+  db: number[];
+  statements: number;
+  transactions: number;
+}
+
+function serverTiming(header: string | null): Record<string, { dur: number; desc?: string }> {
+  const out: Record<string, { dur: number; desc?: string }> = {};
+  for (const part of (header ?? '').split(',')) {
+    const [name, ...params] = part.trim().split(';');
+    if (!name) continue;
+    const entry: { dur: number; desc?: string } = { dur: 0 };
+    for (const param of params) {
+      const [key, value = ''] = param.trim().split('=');
+      if (key === 'dur') entry.dur = Number(value);
+      if (key === 'desc') entry.desc = value.replace(/^"|"$/g, '');
+    }
+    out[name] = entry;
+  }
+  return out;
+}
+
+/** Sequential requests, each split into client ↔ workerd, worker code and database time. */
+async function measureBreakdown(
+  url: string,
+  headers: Record<string, string>,
+  seconds: number,
+): Promise<Breakdown | undefined> {
+  const result: Breakdown = { samples: 0, client: [], app: [], db: [], statements: 0, transactions: 0 };
+  const end = performance.now() + seconds * 1000;
+  while (performance.now() < end) {
+    const t = performance.now();
+    const res = await fetch(url, { headers });
+    await res.arrayBuffer();
+    const client = performance.now() - t;
+    const timing = serverTiming(res.headers.get('Server-Timing'));
+    if (res.status !== 200 || !timing.app) return undefined; // no header: a worker without the timings
+    result.samples++;
+    result.client.push(client);
+    result.app.push(timing.app.dur);
+    result.db.push((timing.db?.dur ?? 0) + (timing.tx?.dur ?? 0));
+    result.statements = Number(/^(\d+)/.exec(timing.db?.desc ?? '')?.[1] ?? 0);
+    result.transactions = Number(/^(\d+)/.exec(timing.tx?.desc ?? '')?.[1] ?? 0);
+  }
+  return result;
 }
 
 async function measureCrm(stack: RunningStack): Promise<ScaleReport> {
   const target = { databaseUrl: stack.databaseUrl, wsProxy: stack.wsProxy };
   let steps: BenchStep[] = [];
   let seedMs = 0;
-  if (settings.scale) {
+  const atScale = settings.scale
+    ? await withPool({ ...target, max: 1 }, async (pool) => {
+        const { rows } = await pool.query<{ organisations: number; people: number }>(
+          `select (select count(*)::int from organisations) as organisations,
+                  (select count(*)::int from people) as people`,
+        );
+        const found = rows[0] ?? { organisations: 0, people: 0 };
+        return found.organisations >= settings.organisations && found.people >= settings.people;
+      })
+    : false;
+  if (atScale) {
+    log('bench: the reused data folder is already at scale: no synthetic seed this run');
+  } else if (settings.scale) {
     log(
       `bench: adding ${settings.organisations.toLocaleString('en')} organisations and ` +
         `${settings.people.toLocaleString('en')} people (scripts/seed/bench.ts)...`,
@@ -623,14 +731,14 @@ async function measureCrm(stack: RunningStack): Promise<ScaleReport> {
     ),
     httpCase(
       'GET /api/v1/system/info',
-      'new DB connection + session lookup + 1 trivial query',
+      'session lookup + 1 trivial query, one HTTP SQL request each',
       `${stack.url}/api/v1/system/info`,
       adminHeaders,
       { connections: c },
     ),
     httpCase(
       'GET /organisations (admin)',
-      `\`?${LIST_SEARCH}\`: new DB connection + session lookup + list query`,
+      `\`?${LIST_SEARCH}\`: session lookup + list query, one HTTP SQL request each`,
       listUrl,
       adminHeaders,
       { connections: c },
@@ -640,7 +748,7 @@ async function measureCrm(stack: RunningStack): Promise<ScaleReport> {
     }),
     httpCase(
       'POST /organisations (admin)',
-      'create: transaction with insert + timeline + outbox',
+      'create: session lookup (HTTP), then a WebSocket connection for the transaction (insert + timeline + outbox)',
       `${stack.url}/api/v1/organisations`,
       { ...adminHeaders, 'content-type': 'application/json' },
       {
@@ -667,6 +775,11 @@ async function measureCrm(stack: RunningStack): Promise<ScaleReport> {
       note: 'same, team-scoped',
       connections: c,
     }),
+    sqlHttpCase(stack.databaseUrl, stack.wsProxy, adminQuery, {
+      name: 'list SQL (admin), over HTTP',
+      note: 'the same statement through `neon()` and the local HTTP SQL endpoint, as the worker sends it',
+      connections: c,
+    }),
     sqlConnectCase(stack.databaseUrl, stack.wsProxy, adminQuery, {
       name: 'list SQL (admin), new connection each',
       note: 'connect (password pipelined, as the worker does) + list query + end',
@@ -675,7 +788,10 @@ async function measureCrm(stack: RunningStack): Promise<ScaleReport> {
     }),
   ];
   const rows = await runCases(cases, settings.latencyDuration, settings.warmup);
-  return { steps, seedMs, totals, rows, queries, managerTeam };
+  log('bench: one list request split by Server-Timing (sequential)...');
+  await measureBreakdown(listUrl, adminHeaders, settings.warmup);
+  const breakdown = await measureBreakdown(listUrl, adminHeaders, settings.latencyDuration * settings.rounds);
+  return { steps, seedMs, totals, rows, queries, managerTeam, breakdown };
 }
 
 // --- report ---------------------------------------------------------------------------------
@@ -759,6 +875,8 @@ function renderCrm(crm: ScaleReport): string[] {
           .join('; ') +
         ' — INSERT … SELECT generate_series, indexes maintained, ANALYZE included',
     );
+  } else if (settings.scale) {
+    out.push(`- synthetic rows seeded by an earlier run into the reused \`--data-dir\` (not re-seeded)`);
   } else {
     out.push('- `--no-scale`: demo dataset only');
   }
@@ -777,6 +895,7 @@ function renderCrm(crm: ScaleReport): string[] {
   const sqlAdmin = row('list SQL (admin), pooled');
   const sqlManager = row('list SQL (manager), pooled');
   const sqlFresh = row('list SQL (admin), new connection each');
+  const sqlHttp = row('list SQL (admin), over HTTP');
   const create = row('POST /organisations (admin)');
   out.push('### Goals: list p95 ≤ 20 ms, overhead ≤ 2× the raw SQL', '');
   for (const [api, raw, who] of [
@@ -789,7 +908,10 @@ function renderCrm(crm: ScaleReport): string[] {
     out.push(
       `- ${who}: list p95 **${ms(api.p95)} ms** → ${met ? 'met' : '**not met**'} (goal ${LIST_P95_GOAL_MS} ms); ` +
         `p95 ÷ raw SQL p95 (pooled, ${ms(raw.p95)} ms) = **${ratio.toFixed(1)}×** → ` +
-        `${ratio <= LIST_OVERHEAD_GOAL ? 'met' : '**not met**'} (goal ${LIST_OVERHEAD_GOAL}×); p50 ${ms(api.p50)} ms vs ${ms(raw.p50)} ms`,
+        `${ratio <= LIST_OVERHEAD_GOAL ? 'met' : '**not met**'} (goal ${LIST_OVERHEAD_GOAL}×); p50 ${ms(api.p50)} ms vs ${ms(raw.p50)} ms` +
+        (who === 'admin' && sqlHttp
+          ? `; ÷ the same SQL over HTTP from Node (p95 ${ms(sqlHttp.p95)} ms) = ${(api.p95 / sqlHttp.p95).toFixed(1)}×`
+          : ''),
     );
   }
   if (create) out.push(`- create: POST p95 **${ms(create.p95)} ms** (p50 ${ms(create.p50)} ms)`);
@@ -801,11 +923,32 @@ function renderCrm(crm: ScaleReport): string[] {
       '### Where the time goes (admin list, p50 differences, one connection)',
       '',
       `- workerd + HTTP + routing, no database (\`/healthz\`): ${ms(floor.p50)} ms`,
-      `- + a new Postgres connection, the bearer session look-up and a trivial query (\`/system/info\` − \`/healthz\`): ${part(info.p50 - floor.p50)}`,
+      `- + the bearer session look-up and a trivial query, one HTTP SQL request each (\`/system/info\` − \`/healthz\`): ${part(info.p50 - floor.p50)}`,
       `- + the list itself: query, 50 rows through drizzle, zod and JSON (list − \`/system/info\`): ${part(apiAdmin.p50 - info.p50)}`,
-      `- for scale, from Node: a new connection with the list query ${ms(sqlFresh.p50)} ms vs ${ms(sqlAdmin.p50)} ms pooled ` +
-        `(connection set-up ≈ ${part(sqlFresh.p50 - sqlAdmin.p50)}); Postgres executes the list in ` +
-        `${ms(crm.queries[0]?.explained.executionMs ?? Number.NaN)} ms (EXPLAIN ANALYZE)`,
+      `- for scale, from Node: the list query over HTTP ${sqlHttp ? `${ms(sqlHttp.p50)} ms` : '-'}, on a pooled ` +
+        `WebSocket connection ${ms(sqlAdmin.p50)} ms, on a new connection ${ms(sqlFresh.p50)} ms ` +
+        `(connection set-up ≈ ${part(sqlFresh.p50 - sqlAdmin.p50)}, which only requests running a transaction pay now); ` +
+        `Postgres executes the list in ${ms(crm.queries[0]?.explained.executionMs ?? Number.NaN)} ms (EXPLAIN ANALYZE)`,
+    );
+  }
+  const split = crm.breakdown;
+  if (split && split.samples > 0) {
+    const client = sortedStats(split.client);
+    const app = sortedStats(split.app);
+    const db = sortedStats(split.db);
+    const outside = sortedStats(split.client.map((v, i) => v - (split.app[i] ?? 0)));
+    const code = sortedStats(split.app.map((v, i) => v - (split.db[i] ?? 0)));
+    out.push(
+      '',
+      `### One admin list request, split (${split.samples} sequential requests, \`Server-Timing\` from the worker)`,
+      '',
+      '| part | p50 ms | p95 ms |',
+      '| --- | ---: | ---: |',
+      `| as the client sees it | ${ms(client.p50)} | ${ms(client.p95)} |`,
+      `| outside the worker's handler: loopback HTTP, wrangler/workerd dispatch, body transfer | ${ms(outside.p50)} | ${ms(outside.p95)} |`,
+      `| inside the handler (\`app\`) | ${ms(app.p50)} | ${ms(app.p95)} |`,
+      `| — of which waiting on the database (${split.statements} HTTP statement(s), ${split.transactions} transaction(s)) | ${ms(db.p50)} | ${ms(db.p95)} |`,
+      `| — of which worker code: routing, zod, drizzle mapping, JSON | ${ms(code.p50)} | ${ms(code.p95)} |`,
     );
   }
   out.push('', '### Query plans (EXPLAIN ANALYZE, BUFFERS)', '');
@@ -900,14 +1043,17 @@ function renderMarkdown(r: {
     `- load: ${settings.duration} s per measured run, ${settings.connections} concurrent connections; CRM latency: ` +
       `${settings.latencyDuration} s per run, ${settings.latencyConnections} connection(s); loopback only`,
     '- HTTP load: autocannon against `wrangler dev` (local mode, crons off); SQL: closed loop in Node',
-    '- fresh temporary data folder (new Postgres cluster, migrations applied, demo dataset seeded)',
+    settings.dataDir
+      ? `- data folder \`--data-dir\` (kept between runs; created, migrated and seeded on its first run)`
+      : '- fresh temporary data folder (new Postgres cluster, migrations applied, demo dataset seeded)',
     '',
   );
   if (r.stack) {
     out.push('## Start-up', '');
     out.push(
       `- \`scripts/start.ts\` spawn → "Alforis CRM ready" line: **${(r.stack.readyMs / 1000).toFixed(1)} s** ` +
-        `(fresh data folder: includes initdb, the demo seed${settings.build ? ' and the Remix build' : ', no build'})`,
+        `(${settings.dataDir ? 'reused data folder: initdb and the demo seed only on its first run' : 'fresh data folder: includes initdb, the demo seed'}` +
+        `${settings.build ? ', and the Remix build' : ', no build'})`,
     );
     if (r.stack.startedLine)
       out.push(`- its own breakdown: ${r.stack.startedLine.replace(/^Started in\s*/, '')}`);
@@ -920,15 +1066,24 @@ function renderMarkdown(r: {
     const api = r.rows.find((x) => x.name.includes('system/info'));
     const pooled = r.rows.find((x) => x.name.includes('pooled'));
     const fresh = r.rows.find((x) => x.name.includes('new connection'));
+    const overHttp = r.rows.find((x) => x.name.includes('over HTTP'));
     if (api && pooled && fresh && api.count > 0) {
       out.push('', '### API overhead', '');
       out.push(
         `- p50 of \`GET /api/v1/system/info\` ÷ p50 of the same SQL on a pooled connection: ` +
           `**${(api.p50 / pooled.p50).toFixed(1)}×** (${ms(api.p50)} ms vs ${ms(pooled.p50)} ms)`,
-        `- ÷ p50 of the SQL on a new connection per query (what the worker does per request): ` +
+      );
+      if (overHttp) {
+        out.push(
+          `- ÷ p50 of the SQL over the HTTP endpoint (how the worker sends a statement; the request sends two, ` +
+            `session lookup and query): **${(api.p50 / overHttp.p50).toFixed(1)}×** (${ms(api.p50)} ms vs ${ms(overHttp.p50)} ms)`,
+        );
+      }
+      out.push(
+        `- ÷ p50 of the SQL on a new connection per query (what a request running a transaction pays first): ` +
           `**${(api.p50 / fresh.p50).toFixed(1)}×** (${ms(api.p50)} ms vs ${ms(fresh.p50)} ms)`,
-        `- throughput: ${api.rps.toFixed(0)} req/s through the API vs ${pooled.rps.toFixed(0)} q/s pooled and ` +
-          `${fresh.rps.toFixed(0)} q/s with a new connection each`,
+        `- throughput: ${api.rps.toFixed(0)} req/s through the API vs ${pooled.rps.toFixed(0)} q/s pooled, ` +
+          `${overHttp ? `${overHttp.rps.toFixed(0)} q/s over HTTP and ` : ''}${fresh.rps.toFixed(0)} q/s with a new connection each`,
       );
     }
     out.push('');
@@ -939,9 +1094,10 @@ function renderMarkdown(r: {
     out.push(
       '## Reading the numbers',
       '',
-      'Every API request pays a fixed toll before its own SQL: workerd and the HTTP stack (the `/healthz` floor), a ' +
-        'new WebSocket + Postgres connection (the worker keeps no connection between requests), and the bearer ' +
-        'session look-up, one more round trip. On this shared 2-core machine each of those is CPU time on the same ' +
+      'Every API request pays a fixed toll before its own SQL: workerd and the HTTP stack (the `/healthz` floor) and ' +
+        'the bearer session look-up, one HTTP SQL request. Single statements go over the HTTP endpoint (no connection ' +
+        'set-up); a request that runs a transaction also opens a WebSocket + Postgres connection for it ' +
+        '(docs/decisions/023-http-statements-websocket-transactions.md). On this shared 2-core machine each of those is CPU time on the same ' +
         'cores as Postgres, the proxy and the load generator, so the ratios to raw SQL are larger than they would be ' +
         'on Cloudflare with Neon (where the proxy is Neon’s, on other machines, and the round trip is network-bound). ' +
         'Compare runs with each other, watch the load average, and read the pooled SQL rows as the cost of the query ' +
@@ -1000,7 +1156,9 @@ async function main() {
 
   try {
     if (settings.load) {
-      log('bench: starting the local stack (fresh data folder)...');
+      log(
+        `bench: starting the local stack (${settings.dataDir ? `data folder ${settings.dataDir}` : 'fresh data folder'})...`,
+      );
       stack = await startStackProcess();
       stackInfo = { readyMs: stack.readyMs, startedLine: stack.startedLine, seedLine: stack.seedLine };
       log(`bench: stack ready at ${stack.url} in ${(stack.readyMs / 1000).toFixed(1)} s`);
@@ -1023,6 +1181,7 @@ async function main() {
       }
       cases.push(
         sqlPooledCase(stack.databaseUrl, stack.wsProxy),
+        sqlHttpCase(stack.databaseUrl, stack.wsProxy),
         sqlConnectCase(stack.databaseUrl, stack.wsProxy),
       );
       rows = await runCases(cases, settings.duration, settings.warmup);

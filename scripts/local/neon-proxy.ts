@@ -8,6 +8,9 @@
 // useSecureWebSocket = false and no sslmode it sends no SSLRequest). We open a TCP
 // connection to <host>:<port> and pipe bytes both ways.
 //
+// The same server answers `POST /sql`, Neon's HTTP SQL endpoint (scripts/local/neon-http.ts),
+// which the worker uses for single statements.
+//
 // Driver bug worked around here: `Client.end()` sends Terminate ('X') but does not
 // close its WebSocket, so we close the TCP side once we have forwarded a Terminate
 // message, and close the WebSocket when TCP closes.
@@ -17,12 +20,15 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { NeonConfig } from '@neondatabase/serverless';
 import type * as WsModule from 'ws';
+import { createNeonHttpEndpoint } from './neon-http';
 import { LOOPBACK, withPortRetry } from './ports';
 
 export interface NeonProxy {
   port: number;
   /** value for the worker's NEON_WS_PROXY binding, e.g. "127.0.0.1:PORT/v1" */
   wsProxy: string;
+  /** Neon's HTTP SQL endpoint on the same server (`neonConfig.fetchEndpoint`), e.g. "http://127.0.0.1:PORT/sql" */
+  sqlEndpoint: string;
   stop(): Promise<void>;
 }
 
@@ -112,10 +118,15 @@ export async function startNeonProxy(
   const sockets = new Set<net.Socket>();
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
 
-  const server = http.createServer((_req, res) => {
+  const sqlEndpoint = createNeonHttpEndpoint({ allowHost: isLoopbackHost, onLog: log });
+  const server = http.createServer((req, res) => {
+    if (req.method === 'POST' && new URL(req.url ?? '/', 'http://proxy').pathname === '/sql') {
+      sqlEndpoint.handle(req, res);
+      return;
+    }
     res
       .writeHead(426, { 'content-type': 'text/plain' })
-      .end('Neon WebSocket proxy: connect with WebSocket\n');
+      .end('Neon WebSocket proxy: connect with WebSocket, or POST /sql\n');
   });
   server.on('upgrade', (req, socket: Duplex, head) => {
     const target = parseAddress(req.url);
@@ -196,6 +207,7 @@ export async function startNeonProxy(
   return {
     port,
     wsProxy: `${LOOPBACK}:${port}/v1`,
+    sqlEndpoint: sqlEndpointUrl(`${LOOPBACK}:${port}/v1`),
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
@@ -203,10 +215,15 @@ export async function startNeonProxy(
         wss.close();
         server.close(() => resolve());
         server.closeAllConnections();
-      });
+      }).then(() => sqlEndpoint.stop());
       return stopped;
     },
   };
+}
+
+/** The HTTP SQL endpoint served next to a `wsProxy` address ("host:port/v1" → "http://host:port/sql"). */
+export function sqlEndpointUrl(wsProxy: string): string {
+  return `http://${wsProxy.split('/')[0]}/sql`;
 }
 
 type LocalNeonSettings = Pick<

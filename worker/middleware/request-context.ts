@@ -7,6 +7,8 @@ import { createLogger } from '../lib/logger';
 import { resolveRequestId } from '../lib/request-id';
 import { createReporter } from '../lib/sentry';
 
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
 /**
  * Builds the request's dependencies and writes exactly one access-log line per
  * request, after the response is known (including error responses).
@@ -34,15 +36,39 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
     await next();
   } finally {
     const handle = c.var.dbHandle;
-    if (handle.opened) c.executionCtx.waitUntil(handle.close());
+    // Background statements (e.g. last_seen_at) run even when no pool was opened.
+    c.executionCtx.waitUntil(handle.close());
     c.header('X-Request-Id', requestId);
+    const durationMs = round(performance.now() - started);
+    const db = handle.stats;
+    if (config.ENVIRONMENT !== 'production') {
+      // For the bench and the browser's network panel: where the request's time went.
+      c.header(
+        'Server-Timing',
+        [
+          `app;dur=${durationMs}`,
+          `db;dur=${round(db.statementMs)};desc="${db.statements} statements over HTTP"`,
+          `tx;dur=${round(db.transactionMs)};desc="${db.transactions} transactions"`,
+        ].join(', '),
+      );
+    }
     const cache = c.var.cache.stats;
     log.info('request', {
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
-      durationMs: Math.round((performance.now() - started) * 100) / 100,
+      durationMs,
       userId: c.var.userId,
+      ...(db.statements + db.transactions > 0
+        ? {
+            db: {
+              statements: db.statements,
+              statementMs: round(db.statementMs),
+              transactions: db.transactions,
+              transactionMs: round(db.transactionMs),
+            },
+          }
+        : {}),
       ...(cache.hits + cache.misses + cache.errors > 0 ? { cache } : {}),
     });
   }
