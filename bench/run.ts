@@ -1199,15 +1199,16 @@ async function main() {
       bundle = await bundleReport();
     }
 
-    const markdown = renderMarkdown({
-      date,
-      load: { before: loadBefore, after: os.loadavg() },
-      stack: stackInfo,
-      rows,
-      login,
-      crm,
-      bundle,
-    }) + webhooksSection;
+    const markdown =
+      renderMarkdown({
+        date,
+        load: { before: loadBefore, after: os.loadavg() },
+        stack: stackInfo,
+        rows,
+        login,
+        crm,
+        bundle,
+      }) + webhooksSection;
     const file = path.join(PROJECT_ROOT, 'docs', 'perf', 'results.md');
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file, markdown);
