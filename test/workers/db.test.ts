@@ -189,4 +189,21 @@ describe('Postgres through the Neon driver, inside workerd', () => {
     expect(Date.parse(body.databaseTime)).not.toBeNaN();
     expect(body.environment).toBe(env.ENVIRONMENT);
   });
+
+  it('answers a signed-in read with one HTTP statement for the session and one for the data, no connection', async () => {
+    const fx = await createIdentityFixture(database.url);
+    const read = await fx.as('viewer', '/api/v1/system/info');
+    expect(read.status).toBe(200);
+    const timing = read.headers.get('Server-Timing') ?? '';
+    expect(timing).toMatch(/db;dur=[\d.]+;desc="2 statements over HTTP"/);
+    expect(timing).toMatch(/tx;dur=0;desc="0 transactions"/);
+    // A write runs its transaction on the WebSocket pool.
+    const write = await fx.as('admin', '/api/v1/teams', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `Timing ${crypto.randomUUID()}` }),
+    });
+    expect(write.status).toBe(201);
+    expect(write.headers.get('Server-Timing')).toMatch(/tx;dur=[\d.]+;desc="1 transactions"/);
+  });
 });
