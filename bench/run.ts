@@ -1046,10 +1046,10 @@ async function main() {
       login,
       crm,
       bundle,
-    }) + webhooksSection;
+    });
     const file = path.join(PROJECT_ROOT, 'docs', 'perf', 'results.md');
     await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, markdown);
+    await fs.writeFile(file, markdown + webhooksSection);
     log(`\n${markdown}`);
     log(
       `bench: wrote ${path.relative(process.cwd(), file)} in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
