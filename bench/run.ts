@@ -1199,19 +1199,18 @@ async function main() {
       bundle = await bundleReport();
     }
 
-    const markdown =
-      renderMarkdown({
-        date,
-        load: { before: loadBefore, after: os.loadavg() },
-        stack: stackInfo,
-        rows,
-        login,
-        crm,
-        bundle,
-      }) + webhooksSection;
+    const markdown = renderMarkdown({
+      date,
+      load: { before: loadBefore, after: os.loadavg() },
+      stack: stackInfo,
+      rows,
+      login,
+      crm,
+      bundle,
+    });
     const file = path.join(PROJECT_ROOT, 'docs', 'perf', 'results.md');
     await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, markdown);
+    await fs.writeFile(file, markdown + webhooksSection);
     log(`\n${markdown}`);
     log(
       `bench: wrote ${path.relative(process.cwd(), file)} in ${((performance.now() - t0) / 1000).toFixed(0)} s`,

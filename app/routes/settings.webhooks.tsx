@@ -312,11 +312,7 @@ function EndpointRow({ endpoint }: { endpoint: EndpointView }) {
         {endpoint.description ? <div className="muted">{endpoint.description}</div> : null}
       </th>
       <td data-label={t('wh.events')}>
-        {endpoint.events.map((event) => (
-          <code key={event} className="chip">
-            {event}
-          </code>
-        ))}
+        <code>{endpoint.events.join(', ')}</code>
       </td>
       <td data-label={t('wh.status')}>
         <span className={`status status--${endpoint.active ? 'active' : 'revoked'}`}>
@@ -327,7 +323,7 @@ function EndpointRow({ endpoint }: { endpoint: EndpointView }) {
         <Health endpoint={endpoint} />
       </td>
       <td className="table__actions">
-        <Form method="post" className="inline-actions">
+        <Form method="post" style={{ display: 'flex', flexWrap: 'wrap', gap: '0.5rem' }}>
           <input type="hidden" name="id" value={endpoint.id} />
           <input type="hidden" name="url" value={endpoint.url} />
           <Link className="button secondary button--small" to={`?endpoint=${endpoint.id}`}>

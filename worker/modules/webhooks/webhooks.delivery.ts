@@ -4,9 +4,7 @@ import type { Database } from '../../db/client';
 import { outboxEvents, webhookAttempts, webhookDeliveries, webhookEndpoints } from '../../db/schema';
 import { createCache } from '../../lib/cache';
 import { readConfig } from '../../lib/config';
-import { AppError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
-import { enforceRateLimits } from '../../lib/rate-limit';
 import { type DomainEventMessage, envelopeSchema } from '../../queues/messages';
 import { MAX_QUEUE_DELAY_SECONDS, RetryLater } from '../../queues/retry-later';
 import { dispatchPending } from '../outbox/outbox.service';
@@ -433,23 +431,28 @@ async function announceDisabled(deps: DeliveryDeps, endpoint: { id: string; url:
   }
 }
 
+/**
+ * Per-endpoint limit: a fixed one-second window counted in Redis (one INCR,
+ * atomic, so concurrent consumers share it exactly). Returns the seconds to
+ * wait, or null to go ahead. Without Redis, or if it fails, deliveries go
+ * ahead: the limit protects partners, it must not stop delivery.
+ */
 async function rateLimitDeferral(
   deps: DeliveryDeps,
   config: ReturnType<typeof readConfig>,
   endpointId: string,
   perSecond: number,
 ): Promise<number | null> {
-  const cache = createCache(config, deps.log);
+  const redis = createCache(config, deps.log).redis;
+  if (!redis) return null;
+  const second = Math.floor(Date.now() / 1000);
+  const key = `rl:webhook:${endpointId}:${second}`;
   try {
-    await enforceRateLimits(cache, deps.log, [
-      { rule: { name: 'webhook:endpoint', limit: perSecond, window: '1 s' }, identifier: endpointId },
-    ]);
-    return null;
+    const [count] = await redis.pipeline().incr(key).expire(key, 5).exec<[number, number]>();
+    return count > perSecond ? 1 + Math.floor((count - 1) / perSecond - 1) : null;
   } catch (error) {
-    if (error instanceof AppError && error.code === 'RATE_LIMITED') {
-      return Math.max(1, Number(error.headers['Retry-After'] ?? 1));
-    }
-    throw error;
+    deps.log.warn('webhooks.ratelimit.unavailable', { error: describe(error) });
+    return null;
   }
 }
 
