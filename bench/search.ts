@@ -522,8 +522,9 @@ async function writeSection(organisations: number, block: string): Promise<void>
   const file = path.join(PROJECT_ROOT, 'docs', 'perf', 'results.md');
   const current = await fs.readFile(file, 'utf8').catch(() => '');
   const heading = '## Global search (`npm run bench -- search`)';
-  // One block per scale: the 100k dataset of the issue, and the larger run (1M organisations).
-  const scale = organisations < 200_000 ? '100k' : 'large';
+  // One block per scale: the 100k dataset of the issue, the larger run (1M organisations), and a
+  // small dataset (demo data only), which must not replace either.
+  const scale = organisations < 50_000 ? 'small' : organisations < 200_000 ? '100k' : 'large';
   const start = `<!-- search:${scale}:start -->`;
   const end = `<!-- search:${scale}:end -->`;
   const wrapped = `${start}\n${block}\n${end}`;
