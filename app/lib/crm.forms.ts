@@ -3,6 +3,7 @@ import {
   INTERACTION_TYPES,
   LANGUAGES,
   MANDATE_STATUSES,
+  MANDATE_TYPES,
   ORGANISATION_CATEGORIES,
   ORGANISATION_STATUSES,
   ORGANISATION_TYPES,
@@ -61,6 +62,28 @@ function optionalEnum<const T extends readonly [string, ...string[]]>(t: CrmTran
 
 function optionalDay(t: CrmTranslate) {
   return z.preprocess(blankToNull, z.iso.date(t('v.date')).nullable());
+}
+
+function optionalId(t: CrmTranslate) {
+  return z.preprocess(blankToNull, z.uuid(t('v.choice')).nullable());
+}
+
+function optionalNumber(t: CrmTranslate, min: number, max: number, integer: boolean) {
+  const message = t(integer ? 'v.integer' : 'v.number', { min, max });
+  return z.preprocess(
+    (value) => {
+      const text = blankToNull(value);
+      return typeof text === 'string'
+        ? Number(text.replace(/[\s\u00a0\u202f]/g, '').replace(',', '.'))
+        : text;
+    },
+    z
+      .number(message)
+      .min(min, message)
+      .max(max, message)
+      .refine((value) => !integer || Number.isInteger(value), message)
+      .nullable(),
+  );
 }
 
 const checkbox = z.preprocess((value) => value === 'on' || value === 'true', z.boolean());
@@ -160,30 +183,89 @@ export function linkPersonForm(t: CrmTranslate) {
   });
 }
 
+const interactionFields = (t: CrmTranslate) => ({
+  type: z.enum(INTERACTION_TYPES, t('v.choice')),
+  occurredAt: z
+    .string({ error: t('v.required') })
+    .trim()
+    .min(1, t('v.required'))
+    .transform((value, ctx) => {
+      const iso = parisLocalToIso(value);
+      if (!iso) {
+        ctx.addIssue({ code: 'custom', message: t('v.datetime') });
+        return z.NEVER;
+      }
+      return iso;
+    }),
+  subject: required(t, 300),
+  body: optionalText(t, 50_000),
+  participants: z.array(z.uuid(t('v.choice'))).max(100, t('v.tooLong')),
+});
+
+/** Logging an interaction from an organisation's tab: its people take part. */
 export function interactionForm(t: CrmTranslate) {
+  return z.object(interactionFields(t)).transform(({ participants, ...rest }) => ({
+    ...rest,
+    participants: { people: participants, users: [] },
+  }));
+}
+
+/**
+ * The full interaction form (new / edit page): also the colleagues present,
+ * the organisation and the mandate it is about (blank = none).
+ */
+export function interactionRecordForm(t: CrmTranslate) {
   return z
     .object({
-      type: z.enum(INTERACTION_TYPES, t('v.choice')),
-      occurredAt: z
-        .string({ error: t('v.required') })
-        .trim()
-        .min(1, t('v.required'))
-        .transform((value, ctx) => {
-          const iso = parisLocalToIso(value);
-          if (!iso) {
-            ctx.addIssue({ code: 'custom', message: t('v.datetime') });
-            return z.NEVER;
-          }
-          return iso;
-        }),
-      subject: required(t, 300),
-      body: optionalText(t, 50_000),
-      participants: z.array(z.uuid(t('v.choice'))).max(100, t('v.tooLong')),
+      ...interactionFields(t),
+      users: z.array(z.uuid(t('v.choice'))).max(100, t('v.tooLong')),
+      organisationId: optionalId(t),
+      mandateId: optionalId(t),
     })
-    .transform(({ participants, ...rest }) => ({
+    .transform(({ participants, users, ...rest }) => ({
       ...rest,
-      participants: { people: participants, users: [] },
+      participants: { people: participants, users },
     }));
+}
+
+/** A mandate's terms; its status only moves through the lifecycle actions (transitionForm). */
+export function mandateForm(t: CrmTranslate) {
+  return z
+    .object({
+      organisationId: z.uuid(t('v.required')),
+      title: required(t, 200),
+      type: z.enum(MANDATE_TYPES, t('v.choice')),
+      amount: optionalAmount(t),
+      currency: z.preprocess(
+        (value) => (typeof value === 'string' && value.trim() ? value.trim().toUpperCase() : 'EUR'),
+        z.string().regex(/^[A-Z]{3}$/, t('v.currency')),
+      ),
+      managementFeeBps: optionalNumber(t, 0, 1000, true),
+      performanceFeePct: optionalNumber(t, 0, 50, false),
+      startDate: optionalDay(t),
+      endDate: optionalDay(t),
+      nextReviewAt: optionalDay(t),
+      products: z.preprocess(
+        (value) =>
+          typeof value === 'string'
+            ? [
+                ...new Set(
+                  value
+                    .split(/[,\n]/)
+                    .map((item) => item.trim())
+                    .filter(Boolean),
+                ),
+              ]
+            : [],
+        z.array(z.string().max(120, t('v.tooLong'))).max(50, t('v.tooLong')),
+      ),
+      feeNotes: optionalText(t, 5_000),
+    })
+    .superRefine((value, ctx) => {
+      if (value.startDate && value.endDate && value.endDate < value.startDate) {
+        ctx.addIssue({ code: 'custom', path: ['endDate'], message: t('v.dateOrder') });
+      }
+    });
 }
 
 export function taskForm(t: CrmTranslate) {

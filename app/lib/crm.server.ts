@@ -27,10 +27,31 @@ export {
 } from '../../worker/modules/affiliations/affiliations.service';
 export { hasPermission } from '../../worker/modules/identity/actor';
 export { listUsers } from '../../worker/modules/identity/users.service';
-export { createInteractionSchema } from '../../worker/modules/interactions/interactions.schemas';
-export { createInteraction, listInteractions } from '../../worker/modules/interactions/interactions.service';
-export { MANDATE_TRANSITIONS, transitionSchema } from '../../worker/modules/mandates/mandates.schemas';
-export { getMandate, listMandates, transitionMandate } from '../../worker/modules/mandates/mandates.service';
+export {
+  createInteractionSchema,
+  updateInteractionSchema,
+} from '../../worker/modules/interactions/interactions.schemas';
+export {
+  createInteraction,
+  getInteraction,
+  listInteractions,
+  updateInteraction,
+} from '../../worker/modules/interactions/interactions.service';
+export {
+  createMandateSchema,
+  MANDATE_TRANSITIONS,
+  transitionSchema,
+  updateMandateSchema,
+} from '../../worker/modules/mandates/mandates.schemas';
+export {
+  createMandate,
+  deleteMandate,
+  getMandate,
+  listMandates,
+  restoreMandate,
+  transitionMandate,
+  updateMandate,
+} from '../../worker/modules/mandates/mandates.service';
 export {
   createOrganisationSchema,
   updateOrganisationSchema,
@@ -49,11 +70,19 @@ export {
   deletePerson,
   getPerson,
   listPeople,
+  restorePerson,
   updatePerson,
 } from '../../worker/modules/people/people.service';
 export { listStages, pipelineBoard } from '../../worker/modules/pipeline/pipeline.service';
 export { createTaskSchema } from '../../worker/modules/tasks/tasks.schemas';
-export { createTask, getTask, listTasks, updateTask } from '../../worker/modules/tasks/tasks.service';
+export {
+  createTask,
+  deleteTask,
+  getTask,
+  listTasks,
+  restoreTask,
+  updateTask,
+} from '../../worker/modules/tasks/tasks.service';
 export { listTimeline } from '../../worker/modules/timeline/timeline.service';
 
 /** Distinct non-null ids. */
@@ -205,4 +234,26 @@ export async function organisationsWithoutStage(deps: ActorDeps): Promise<number
 /** A write refused because the record changed since the form was read (If-Match, 412). */
 export function isStale(error: unknown): error is AppError {
   return error instanceof AppError && error.code === 'PRECONDITION_FAILED';
+}
+
+/**
+ * The organisations a form may link a record to: the first 300 by name in
+ * the actor's scope, plus `current` (the record's own, wherever it sorts).
+ */
+export async function organisationOptions(
+  deps: ActorDeps,
+  current?: string | null,
+): Promise<{ id: string; name: string }[]> {
+  if (!hasPermission(deps.actor, 'organisations', 'read')) return [];
+  const rows = await deps.db
+    .select({ id: organisations.id, name: organisations.name })
+    .from(organisations)
+    .where(and(isNull(organisations.deletedAt), scopeCondition(deps.actor, organisations)))
+    .orderBy(organisations.name, organisations.id)
+    .limit(300);
+  if (current && !rows.some((row) => row.id === current)) {
+    const names = await organisationNames(deps, [current]);
+    if (names[current]) rows.unshift({ id: current, name: names[current] });
+  }
+  return rows;
 }

@@ -3,10 +3,11 @@ import {
   data,
   type LoaderFunctionArgs,
   type MetaFunction,
+  redirect,
 } from '@remix-run/cloudflare';
 import type { ShouldRevalidateFunction } from '@remix-run/react';
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
-import { SubmitButton, useSubmitting } from '~/components/buttons';
+import { Form, Link, useActionData, useLoaderData, useLocation } from '@remix-run/react';
+import { ConfirmButton, SubmitButton, useSubmitting } from '~/components/buttons';
 import { MandateStatusPill } from '~/components/crm/badges';
 import { InteractionList } from '~/components/crm/interactions';
 import { DetailList, Section } from '~/components/crm/record';
@@ -14,9 +15,11 @@ import { Timeline } from '~/components/crm/timeline';
 import { FieldErrorsProvider, FormAlert, Notice, TextField } from '~/components/form';
 import { localeOf, requireActorDeps, translatorFor } from '~/lib/auth.server';
 import { MANDATE_STATUSES, MANDATE_TYPES, type MandateStatus, oneOf } from '~/lib/crm.constants';
-import { transitionForm } from '~/lib/crm.forms';
+import { transitionForm, versionOf } from '~/lib/crm.forms';
 import {
   AppError,
+  deleteMandate,
+  etagOf,
   getMandate,
   hasPermission,
   listInteractions,
@@ -28,7 +31,7 @@ import {
 } from '~/lib/crm.server';
 import { crmFailure } from '~/lib/crm-actions.server';
 import { formatAmount, formatDay, formatNumber, todayInParis } from '~/lib/crm-format';
-import { isUuid } from '~/lib/crm-list';
+import { enumParam, isUuid } from '~/lib/crm-list';
 import { interactionRows, timelineView } from '~/lib/crm-views.server';
 import { invalidForm, loaderGuard, notFound } from '~/lib/errors.server';
 import { parseForm } from '~/lib/forms';
@@ -73,6 +76,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     timeline,
     today: todayInParis(),
     canUpdate: hasPermission(deps.actor, 'mandates', 'update'),
+    canDelete: hasPermission(deps.actor, 'mandates', 'delete'),
+    notice: enumParam(new URL(request.url).searchParams, 'notice', ['created', 'saved'] as const) ?? null,
   };
 }
 
@@ -88,6 +93,15 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const id = params.id;
   if (!isUuid(id)) notFound();
   const form = await request.formData();
+  if (form.get('intent') === 'delete') {
+    const version = versionOf(form);
+    try {
+      await deleteMandate(deps, id, version ? etagOf(version) : undefined);
+    } catch (error) {
+      return crmFailure(error, request, { t, ct, intent: 'delete', name: String(form.get('name') ?? '') });
+    }
+    return redirect('/mandats?notice=deleted');
+  }
   const intent = 'transition';
   const parsed = parseForm(transitionForm(ct), form, t, { intent });
   if (!parsed.success) return invalidForm(parsed.failure);
@@ -137,7 +151,8 @@ function Lifecycle() {
   const t = useT();
   const ct = useCrmT();
   const submitting = useSubmitting();
-  const failure = result && !result.ok ? result : undefined;
+  const failure =
+    result && !result.ok && 'intent' in result && result.intent === 'transition' ? result : undefined;
   const ended = mandate.status === 'terminated' || mandate.status === 'expired';
   const reached = MAIN_PATH.indexOf(ended ? 'active' : mandate.status);
   const steps: MandateStatus[] = [...MAIN_PATH, ended ? mandate.status : 'terminated'];
@@ -202,9 +217,26 @@ function Lifecycle() {
   );
 }
 
-export default function MandatePage() {
-  const { mandate, organisationName, ownerName, interactions, timeline } = useLoaderData<typeof loader>();
+/** A refused deletion (stale version, no right), above the record. */
+function DeleteOutcome() {
+  const result = useActionData<typeof action>();
   const ct = useCrmT();
+  const { pathname } = useLocation();
+  if (!result || result.ok || !('intent' in result) || result.intent !== 'delete' || !result.formError)
+    return null;
+  return (
+    <div className="alert alert--error" role="alert">
+      {result.formError}{' '}
+      {'conflict' in result && result.conflict ? <Link to={pathname}>{ct('crm.reload')}</Link> : null}
+    </div>
+  );
+}
+
+export default function MandatePage() {
+  const { mandate, organisationName, ownerName, interactions, timeline, canUpdate, canDelete, notice } =
+    useLoaderData<typeof loader>();
+  const ct = useCrmT();
+  const deleting = useSubmitting('delete');
   const locale = useLocale();
   const day = (value: string | null) => (value ? formatDay(locale, value) : null);
   return (
@@ -212,20 +244,51 @@ export default function MandatePage() {
       <Link to="/mandats" className="back-link">
         ← {ct('mandates.back')}
       </Link>
-      <header className="page-header page-header--compact">
-        <p className="eyebrow">{ct('mandate.eyebrow', { number: mandate.number })}</p>
-        <h1>{mandate.title}</h1>
-        <p className="record-header__meta">
-          <MandateStatusPill status={mandate.status} />
-          <span>{ct(`mandateType.${mandate.type}`)}</span>
-          {organisationName ? (
-            <Link to={`/organisations/${mandate.organisationId}`}>{organisationName}</Link>
+      <div className="page-bar">
+        <header className="page-header page-header--compact">
+          <p className="eyebrow">{ct('mandate.eyebrow', { number: mandate.number })}</p>
+          <h1>{mandate.title}</h1>
+          <p className="record-header__meta">
+            <MandateStatusPill status={mandate.status} />
+            <span>{ct(`mandateType.${mandate.type}`)}</span>
+            {organisationName ? (
+              <Link to={`/organisations/${mandate.organisationId}`}>{organisationName}</Link>
+            ) : null}
+            {mandate.amount ? (
+              <span>{formatAmount(locale, mandate.amount, mandate.currency, { compact: false })}</span>
+            ) : null}
+          </p>
+        </header>
+        <div className="page-bar__actions">
+          {canUpdate ? (
+            <Link to="modifier" className="button button--primary">
+              {ct('crm.edit')}
+            </Link>
           ) : null}
-          {mandate.amount ? (
-            <span>{formatAmount(locale, mandate.amount, mandate.currency, { compact: false })}</span>
+          {canDelete ? (
+            <Form method="post" className="inline-form">
+              <input type="hidden" name="version" value={mandate.version} />
+              <input type="hidden" name="name" value={mandate.title} />
+              <ConfirmButton
+                label={ct('crm.delete')}
+                ariaLabel={ct('mandate.deleteLabel', { number: mandate.number })}
+                title={ct('mandate.deleteTitle', { number: mandate.number })}
+                message={ct('mandate.deleteQuestion', { title: mandate.title })}
+                confirmLabel={ct('crm.delete')}
+                name="intent"
+                value="delete"
+                pending={deleting}
+              />
+            </Form>
           ) : null}
-        </p>
-      </header>
+        </div>
+      </div>
+      {notice === 'created' ? (
+        <Notice>{ct('mandateNew.created', { number: mandate.number })}</Notice>
+      ) : notice === 'saved' ? (
+        <Notice>{ct('crm.saved')}</Notice>
+      ) : null}
+      <DeleteOutcome />
 
       <div className="record-grid">
         <Lifecycle />

@@ -1,16 +1,23 @@
-import { type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
+import {
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from '@remix-run/cloudflare';
 import { Form, Link, useLoaderData, useSubmit } from '@remix-run/react';
 import { MandateStatusPill } from '~/components/crm/badges';
+import { BinLink, BinTable, RestoreOutcome } from '~/components/crm/bin';
 import { EmptyState, ListRegion, Pagination } from '~/components/crm/list';
-import { SelectField, TextField } from '~/components/form';
-import { requireActorDeps } from '~/lib/auth.server';
+import { Notice, SelectField, TextField } from '~/components/form';
+import { localeOf, requireActorDeps, translatorFor } from '~/lib/auth.server';
 import { MANDATE_STATUSES, MANDATE_TYPES, oneOf } from '~/lib/crm.constants';
-import { AppError, listMandates, organisationNames } from '~/lib/crm.server';
+import { AppError, hasPermission, listMandates, organisationNames, restoreMandate } from '~/lib/crm.server';
+import { restoreFromBin } from '~/lib/crm-bin.server';
 import { formatAmount, formatDay } from '~/lib/crm-format';
 import { enumParam, param } from '~/lib/crm-list';
 import { loaderGuard } from '~/lib/errors.server';
 import { useLocale, useT } from '~/lib/i18n';
-import { useCrmT } from '~/lib/i18n-crm';
+import { crmTranslator, useCrmT } from '~/lib/i18n-crm';
 import { pageTitle } from '~/lib/meta';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'nav.mandates');
@@ -22,7 +29,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const deps = requireActorDeps(request, context);
   const url = new URL(request.url);
   const params = url.searchParams;
+  const canDelete = hasPermission(deps.actor, 'mandates', 'delete');
   const filters = {
+    deleted: canDelete && params.get('deleted') === 'true',
     q: param(params, 'q', 100),
     status: enumParam(params, 'status', MANDATE_STATUSES),
     type: enumParam(params, 'type', MANDATE_TYPES),
@@ -38,6 +47,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         status: filters.status ? [filters.status] : undefined,
         type: filters.type ? [filters.type] : undefined,
         sort: filters.sort ?? '-updatedAt',
+        deleted: filters.deleted || undefined,
       });
     } catch (error) {
       if (error instanceof AppError && error.code === 'VALIDATION_FAILED' && cursor) {
@@ -66,14 +76,33 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       amount: mandate.amount,
       currency: mandate.currency,
       nextReviewAt: mandate.nextReviewAt,
+      deletedAt: mandate.deletedAt,
     })),
     nextCursor: page.nextCursor,
+    canCreate: hasPermission(deps.actor, 'mandates', 'create'),
+    canDelete,
+    notice: params.get('notice') === 'deleted' ? ('deleted' as const) : null,
   };
+}
+
+/** The bin's Restore button. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const deps = requireActorDeps(request, context);
+  const form = await request.formData();
+  return restoreFromBin(
+    form,
+    request,
+    async (id) => {
+      const mandate = await restoreMandate(deps, id);
+      return { name: `${mandate.number} · ${mandate.title}` };
+    },
+    { t: translatorFor(context), ct: crmTranslator(localeOf(context)) },
+  );
 }
 
 /** Mandats: searchable, filtered by status and type, keyset-paged. */
 export default function Mandates() {
-  const { filters, mandates, nextCursor } = useLoaderData<typeof loader>();
+  const { filters, mandates, nextCursor, canCreate, canDelete, notice } = useLoaderData<typeof loader>();
   const t = useT();
   const ct = useCrmT();
   const locale = useLocale();
@@ -81,15 +110,42 @@ export default function Mandates() {
   const autoSubmit = (event: { currentTarget: HTMLSelectElement }) =>
     submit(event.currentTarget.form, { preventScrollReset: true });
   const active = Boolean(filters.q || filters.status || filters.type || filters.sort);
+  const bin = filters.deleted;
+  const home = bin ? '/mandats?deleted=true' : '/mandats';
 
   return (
     <div className="page">
-      <header className="page-header page-header--compact">
-        <h1>{t('nav.mandates')}</h1>
-        <p className="lead">{ct('mandates.lead')}</p>
-      </header>
+      <div className="page-bar">
+        <header className="page-header page-header--compact">
+          {bin ? (
+            <Link to="/mandats" className="back-link">
+              ← {ct('bin.back')}
+            </Link>
+          ) : null}
+          <h1>{bin ? ct('mandates.binTitle') : t('nav.mandates')}</h1>
+          <p className="lead">{bin ? ct('bin.lead') : ct('mandates.lead')}</p>
+        </header>
+        {bin ? null : (
+          <div className="page-bar__actions">
+            {canDelete ? <BinLink to="/mandats?deleted=true" /> : null}
+            {canCreate ? (
+              <Link to="/mandats/new" className="button button--primary">
+                + {ct('mandates.new')}
+              </Link>
+            ) : null}
+          </div>
+        )}
+      </div>
+      {notice === 'deleted' ? (
+        <Notice>
+          {ct('mandate.deletedNotice')}{' '}
+          {canDelete ? <Link to="/mandats?deleted=true">{ct('bin.open')}</Link> : null}
+        </Notice>
+      ) : null}
+      {bin ? <RestoreOutcome recordPath={(id) => `/mandats/${id}`} /> : null}
 
       <Form method="get" className="filters crm-filters" role="search" aria-label={t('common.filter')}>
+        {bin ? <input type="hidden" name="deleted" value="true" /> : null}
         <TextField
           label={ct('mandates.search')}
           name="q"
@@ -142,7 +198,7 @@ export default function Mandates() {
             {t('common.filter')}
           </button>
           {active ? (
-            <Link to="/mandats" className="button button--ghost">
+            <Link to={home} className="button button--ghost">
               {t('common.reset')}
             </Link>
           ) : null}
@@ -152,8 +208,20 @@ export default function Mandates() {
       <ListRegion pathname="/mandats">
         {mandates.length === 0 ? (
           <EmptyState
-            message={ct('mandates.empty')}
-            action={active ? <Link to="/mandats">{ct('orgs.emptyReset')}</Link> : null}
+            message={bin && !active ? ct('bin.empty') : ct('mandates.empty')}
+            action={active ? <Link to={home}>{ct('orgs.emptyReset')}</Link> : null}
+          />
+        ) : bin ? (
+          <BinTable
+            rows={mandates.map((mandate) => ({
+              id: mandate.id,
+              name: `${mandate.number} · ${mandate.title}`,
+              detail: mandate.organisation?.name ?? null,
+              deletedAt: mandate.deletedAt,
+            }))}
+            caption={ct('mandates.binTitle')}
+            nameLabel={ct('mandates.col.title')}
+            detailLabel={ct('mandates.col.organisation')}
           />
         ) : (
           <div className="table-wrap">

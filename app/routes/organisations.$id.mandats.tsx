@@ -6,7 +6,7 @@ import { Section } from '~/components/crm/record';
 import { useOrganisation } from '~/components/crm/use-organisation';
 import { requireActorDeps } from '~/lib/auth.server';
 import { MANDATE_STATUSES, MANDATE_TYPES, oneOf } from '~/lib/crm.constants';
-import { getOrganisation, listMandates } from '~/lib/crm.server';
+import { getOrganisation, hasPermission, listMandates } from '~/lib/crm.server';
 import { formatAmount, formatDay } from '~/lib/crm-format';
 import { isUuid } from '~/lib/crm-list';
 import { loaderGuard, notFound } from '~/lib/errors.server';
@@ -32,17 +32,28 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       currency: mandate.currency,
       nextReviewAt: mandate.nextReviewAt,
     })),
+    canCreate: hasPermission(deps.actor, 'mandates', 'create'),
   };
 }
 
 /** Mandats: the organisation's mandates, most recently updated first. */
 export default function OrganisationMandates() {
-  const { mandates } = useLoaderData<typeof loader>();
+  const { mandates, canCreate } = useLoaderData<typeof loader>();
   const { organisation } = useOrganisation();
   const ct = useCrmT();
   const locale = useLocale();
   return (
-    <Section id="org-mandates" title={ct('org.tab.mandates')}>
+    <Section
+      id="org-mandates"
+      title={ct('org.tab.mandates')}
+      actions={
+        canCreate ? (
+          <Link to={`/mandats/new?organisation=${organisation.id}`} className="button button--secondary">
+            + {ct('mandates.new')}
+          </Link>
+        ) : null
+      }
+    >
       {mandates.length === 0 ? (
         <EmptyState message={ct('org.mandates.empty')} />
       ) : (

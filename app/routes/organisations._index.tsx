@@ -7,6 +7,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from '@remix-run/react';
 import { SubmitButton } from '~/components/buttons';
 import { OrganisationStatusPill, StageBadge } from '~/components/crm/badges';
+import { ImportLink } from '~/components/crm/imports';
 import { EmptyState, ListRegion, Pagination } from '~/components/crm/list';
 import { FormAlert, Notice, SelectField, TextField } from '~/components/form';
 import { localeOf, requireActorDeps, translatorFor } from '~/lib/auth.server';
@@ -97,6 +98,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     }),
     nextCursor: page.nextCursor,
     canCreate: hasPermission(deps.actor, 'organisations', 'create'),
+    canImport: hasPermission(deps.actor, 'organisations', 'import'),
     canDelete,
   };
 }
@@ -341,7 +343,7 @@ function BinTable({ organisations }: Pick<LoaderData, 'organisations'>) {
 }
 
 export default function Organisations() {
-  const { filters, stages, organisations, nextCursor, canCreate, canDelete, notice } =
+  const { filters, stages, organisations, nextCursor, canCreate, canDelete, canImport, notice } =
     useLoaderData<typeof loader>();
   const t = useT();
   const ct = useCrmT();
@@ -367,6 +369,7 @@ export default function Organisations() {
                 {ct('crm.bin')}
               </Link>
             ) : null}
+            {canImport ? <ImportLink entity="organisations" /> : null}
             {canCreate ? (
               <Link to="/organisations/new" className="button button--primary">
                 + {ct('orgs.new')}

@@ -206,7 +206,19 @@ describe('commit: organisations', () => {
         .where(inArray(timelineEvents.entityId, [...created.map((row) => row.id), byExternalId]));
       expect(timeline.map((row) => row.action).sort()).toEqual(['created', 'created', 'updated']);
       const [outboxAfter] = await db.select({ n: count() }).from(outboxEvents);
-      expect((outboxAfter?.n ?? 0) - (outboxBefore ?? 0)).toBe(4);
+      // 2 created + 2 updated records, and the import's own `import.completed`.
+      expect((outboxAfter?.n ?? 0) - (outboxBefore ?? 0)).toBe(5);
+      const finished = await db.select().from(outboxEvents).where(eq(outboxEvents.entityId, job.id));
+      expect(finished).toEqual([
+        expect.objectContaining({
+          type: 'import.completed',
+          entityType: 'import',
+          actorId: fx.users.manager.id,
+          ownerId: fx.users.manager.id,
+          teamId: fx.teams.a,
+          payload: expect.objectContaining({ created: 2, updated: 2, rejected: 3, unchanged: 1 }),
+        }),
+      ]);
       const audit = await db.select().from(auditLog).where(eq(auditLog.targetId, job.id));
       expect(audit).toHaveLength(1);
       expect(audit[0]).toMatchObject({
@@ -433,6 +445,11 @@ describe('never a half import', () => {
       error: null,
     });
     expect(await crashCount()).toBe(600);
+    // One `import.completed`: the interrupted attempt left no event behind.
+    const events = await withDb((db) =>
+      db.select({ type: outboxEvents.type }).from(outboxEvents).where(eq(outboxEvents.entityId, job.id)),
+    );
+    expect(events).toEqual([{ type: 'import.completed' }]);
   });
 
   it('a second delivery while one runs (advisory lock held) is retried, not run twice', async () => {
@@ -486,6 +503,16 @@ describe('never a half import', () => {
         .from(auditLog)
         .where(and(eq(auditLog.targetId, job.id), eq(auditLog.action, 'import.failed')));
       expect(audit).toHaveLength(1);
+      const events = await db.select().from(outboxEvents).where(eq(outboxEvents.entityId, job.id));
+      expect(events).toEqual([
+        expect.objectContaining({
+          type: 'import.failed',
+          entityType: 'import',
+          actorId: fx.users.manager.id,
+          ownerId: fx.users.manager.id,
+          payload: expect.objectContaining({ created: 0, updated: 0, rejected: 0 }),
+        }),
+      ]);
     });
     // A straggling delivery finds the job settled.
     await deliver(message, 2);
@@ -507,6 +534,10 @@ describe('never a half import', () => {
     const failed = await jobOf(job.id);
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/no longer available/);
+    const events = await withDb((db) =>
+      db.select({ type: outboxEvents.type }).from(outboxEvents).where(eq(outboxEvents.entityId, job.id)),
+    );
+    expect(events).toEqual([{ type: 'import.failed' }]);
     expect(logs.some((args) => String(args[0]).includes('import.failed'))).toBe(true);
   });
 

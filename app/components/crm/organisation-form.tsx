@@ -1,12 +1,10 @@
-import { Link, useLocation } from '@remix-run/react';
 import { useMemo } from 'react';
-import { SubmitButton, useSubmitting } from '~/components/buttons';
-import { SelectField, TextField, ValidatedForm } from '~/components/form';
+import { SelectField, TextField } from '~/components/form';
 import { ORGANISATION_CATEGORIES, ORGANISATION_STATUSES, ORGANISATION_TYPES } from '~/lib/crm.constants';
 import { organisationForm } from '~/lib/crm.forms';
-import { useT } from '~/lib/i18n';
 import { useCrmT } from '~/lib/i18n-crm';
 import { CheckboxGroup, FormSection, TextAreaField } from './fields';
+import { RecordForm, type RecordFormFailure } from './record-form';
 
 /** The editable fields of an organisation, as the form shows them. */
 export interface OrganisationFormValues {
@@ -26,12 +24,6 @@ export interface OrganisationFormValues {
   notes: string | null;
 }
 
-interface Failure {
-  formError: string | null;
-  fieldErrors: Partial<Record<string, string>>;
-  conflict?: boolean;
-}
-
 /**
  * Create and edit share this form. Editing sends the version it was built
  * from (If-Match); a 412 shows `conflict` with a link to reload.
@@ -46,32 +38,24 @@ export function OrganisationForm({
 }: {
   values: OrganisationFormValues | null;
   stages: { id: string; name: string }[];
-  failure?: Failure;
+  failure?: RecordFormFailure;
   submitLabel: string;
   cancelTo: string;
   version?: number;
 }) {
-  const t = useT();
   const ct = useCrmT();
   const schema = useMemo(() => organisationForm(ct), [ct]);
-  const saving = useSubmitting();
-  const { pathname } = useLocation();
   const amount = values?.aum ? String(Number(values.aum.amount)) : '';
 
   return (
-    <ValidatedForm
-      method="post"
+    <RecordForm
       schema={schema}
       arrays={['types']}
-      failure={failure && !failure.conflict ? failure : undefined}
-      className="stack record-form"
+      failure={failure}
+      version={version}
+      submitLabel={submitLabel}
+      cancelTo={cancelTo}
     >
-      {failure?.conflict ? (
-        <div className="alert alert--error" role="alert" tabIndex={-1} data-form-alert>
-          {failure.formError} <Link to={pathname}>{ct('crm.reload')}</Link>
-        </div>
-      ) : null}
-      {version ? <input type="hidden" name="version" value={version} /> : null}
       <FormSection title={ct('orgForm.identity')}>
         <div className="field-row">
           <TextField
@@ -215,15 +199,6 @@ export function OrganisationForm({
         optional
         rows={4}
       />
-
-      <div className="form-actions">
-        <SubmitButton pending={saving} pendingLabel={t('common.saving')}>
-          {submitLabel}
-        </SubmitButton>
-        <Link to={cancelTo} className="button button--ghost">
-          {t('common.cancel')}
-        </Link>
-      </div>
-    </ValidatedForm>
+    </RecordForm>
   );
 }

@@ -1,12 +1,10 @@
-import { Link, useLocation } from '@remix-run/react';
 import { useMemo } from 'react';
-import { SubmitButton, useSubmitting } from '~/components/buttons';
-import { SelectField, TextField, ValidatedForm } from '~/components/form';
+import { SelectField, TextField } from '~/components/form';
 import { LANGUAGES } from '~/lib/crm.constants';
 import { personForm } from '~/lib/crm.forms';
-import { useT } from '~/lib/i18n';
 import { useCrmT } from '~/lib/i18n-crm';
 import { FormSection, TextAreaField } from './fields';
+import { RecordForm, type RecordFormFailure } from './record-form';
 
 export interface PersonFormValues {
   firstName: string;
@@ -21,12 +19,6 @@ export interface PersonFormValues {
   notes: string | null;
 }
 
-interface Failure {
-  formError: string | null;
-  fieldErrors: Partial<Record<string, string>>;
-  conflict?: boolean;
-}
-
 /** Create and edit a person; editing sends its version (If-Match) and explains a 412. */
 export function PersonForm({
   values,
@@ -36,29 +28,21 @@ export function PersonForm({
   version,
 }: {
   values: PersonFormValues | null;
-  failure?: Failure;
+  failure?: RecordFormFailure;
   submitLabel: string;
   cancelTo: string;
   version?: number;
 }) {
-  const t = useT();
   const ct = useCrmT();
   const schema = useMemo(() => personForm(ct), [ct]);
-  const saving = useSubmitting();
-  const { pathname } = useLocation();
   return (
-    <ValidatedForm
-      method="post"
+    <RecordForm
       schema={schema}
-      failure={failure && !failure.conflict ? failure : undefined}
-      className="stack record-form"
+      failure={failure}
+      version={version}
+      submitLabel={submitLabel}
+      cancelTo={cancelTo}
     >
-      {failure?.conflict ? (
-        <div className="alert alert--error" role="alert" tabIndex={-1} data-form-alert>
-          {failure.formError} <Link to={pathname}>{ct('crm.reload')}</Link>
-        </div>
-      ) : null}
-      {version ? <input type="hidden" name="version" value={version} /> : null}
       <FormSection title={ct('orgForm.identity')}>
         <div className="field-row">
           <TextField
@@ -149,14 +133,6 @@ export function PersonForm({
         optional
         rows={4}
       />
-      <div className="form-actions">
-        <SubmitButton pending={saving} pendingLabel={t('common.saving')}>
-          {submitLabel}
-        </SubmitButton>
-        <Link to={cancelTo} className="button button--ghost">
-          {t('common.cancel')}
-        </Link>
-      </div>
-    </ValidatedForm>
+    </RecordForm>
   );
 }

@@ -20,7 +20,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db/client';
-import { type ImportRowError, importJobs } from '../../db/schema';
+import { type ImportRowError, importJobs, outboxEvents } from '../../db/schema';
 import { Cache } from '../../lib/cache';
 import { AppError } from '../../lib/errors';
 import type { ActorDeps } from '../../lib/service-context';
@@ -126,7 +126,35 @@ async function writeProgress(db: Database, jobId: string, counters: Counters): P
     .where(and(eq(importJobs.id, jobId), eq(importJobs.status, 'running')));
 }
 
+/**
+ * `import.completed` / `import.failed` for the outbox, written with the job's
+ * final status (same transaction): the importer is told when it is done.
+ * Not a `recordChange`: an import job has no timeline of its own.
+ */
+async function recordImportEvent(
+  tx: Database,
+  job: JobRow,
+  type: 'import.completed' | 'import.failed',
+  payload: { created: number; updated: number; rejected: number } & Record<string, unknown>,
+): Promise<void> {
+  await tx.insert(outboxEvents).values({
+    type,
+    entityType: 'import',
+    entityId: job.id,
+    actorId: job.ownerId,
+    ownerId: job.ownerId,
+    teamId: job.teamId,
+    payload,
+  });
+}
+
+/** Fails the job, with its audit entry and `import.failed` event, in one transaction. */
 async function markFailed(db: Database, job: JobRow, error: string): Promise<void> {
+  // Inside a caller's transaction this is a savepoint.
+  await db.transaction((tx) => markFailedIn(tx as unknown as Database, job, error));
+}
+
+async function markFailedIn(db: Database, job: JobRow, error: string): Promise<void> {
   const [failed] = await db
     .update(importJobs)
     .set({
@@ -152,6 +180,14 @@ async function markFailed(db: Database, job: JobRow, error: string): Promise<voi
       fileName: { before: null, after: job.fileName },
       error: { before: null, after: error },
     },
+  });
+  await recordImportEvent(db, job, 'import.failed', {
+    entity: job.entity,
+    fileName: job.fileName,
+    created: 0,
+    updated: 0,
+    rejected: 0,
+    error,
   });
 }
 
@@ -195,6 +231,7 @@ export async function runImportCommit(message: ImportCommit, deps: ConsumerDeps)
       job,
       'The uploaded file is no longer available; nothing was imported. Upload it again',
     );
+    await dispatchEvents(deps, log);
     return;
   }
   const actor = await loadImportActor(db, job.ownerId, job.permissions);
@@ -207,6 +244,7 @@ export async function runImportCommit(message: ImportCommit, deps: ConsumerDeps)
         ? `The owner no longer has ${entity}:import; nothing was imported`
         : "The owner's account is inactive; nothing was imported",
     );
+    await dispatchEvents(deps, log);
     return;
   }
 
@@ -293,6 +331,14 @@ export async function runImportCommit(message: ImportCommit, deps: ConsumerDeps)
           rejected: { before: null, after: counters.rejected },
         },
       });
+      await recordImportEvent(txDb, job, 'import.completed', {
+        entity,
+        fileName: job.fileName,
+        created: counters.created,
+        updated: counters.updated,
+        unchanged: counters.unchanged,
+        rejected: counters.rejected,
+      });
       return { counters, rejected };
     });
   } catch (error) {
@@ -319,8 +365,12 @@ export async function runImportCommit(message: ImportCommit, deps: ConsumerDeps)
   if (outcome === 'busy') throw new Error('another delivery of this import is running');
   if (outcome === 'settled') return;
   log.info('import.completed', { ...outcome.counters });
-  // Events of the imported records: send now rather than wait for the cron sweep.
-  await dispatchPending(db, env.DOMAIN_EVENTS_QUEUE, 60).catch((error: unknown) =>
+  await dispatchEvents(deps, log);
+}
+
+/** Sends the outbox now (imported records, import.completed/failed) rather than wait for the cron sweep. */
+async function dispatchEvents(deps: ConsumerDeps, log: ConsumerDeps['log']): Promise<void> {
+  await dispatchPending(deps.db, deps.env.DOMAIN_EVENTS_QUEUE, 60).catch((error: unknown) =>
     log.warn('outbox.dispatch_failed', { error: describe(error) }),
   );
 }
@@ -335,10 +385,11 @@ export async function failDeadImport(body: unknown, deps: ConsumerDeps): Promise
   await db.transaction(async (tx) => {
     // A delivery still running holds the lock: it will settle the job itself.
     if (!(await tryLockJob(tx as unknown as Database, job.id))) return;
-    await markFailed(
+    await markFailedIn(
       tx as unknown as Database,
       job,
       `The import failed ${job.attempts > 0 ? `after ${job.attempts} attempts ` : ''}and nothing was imported; upload the file again, or quote import ${job.id} to support`,
     );
   });
+  await dispatchEvents(deps, deps.log);
 }
