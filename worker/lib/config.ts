@@ -22,6 +22,11 @@ const configSchema = z.object({
   SENTRY_TRACES_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
   RELEASE: z.string().optional(),
+  /** Cache key prefix; default derived from the database's host and name. */
+  CACHE_NAMESPACE: z.string().trim().min(1).optional(),
+  /** API requests per minute and caller (sliding window), per user and per API token. */
+  RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().positive().default(1_200),
+  RATE_LIMIT_TOKEN_PER_MINUTE: z.coerce.number().int().positive().default(600),
 });
 
 export type Config = z.infer<typeof configSchema>;
