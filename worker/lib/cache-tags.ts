@@ -36,6 +36,13 @@ export function listTag(type: string, scope: string): string {
 }
 
 export const PIPELINE_TAG = 'cfg:pipeline';
+/** Every entry depends on it: flushing it empties the whole cache (for the admin page). */
+export const ALL_TAG = 'all';
+
+/** Every list and record entry of one type depends on it (flush "all organisations"). */
+export function typeTag(type: string): string {
+  return `type:${type}`;
+}
 
 /** The visibility partition of a caller, as `scopeCondition` applies it. */
 export function visibilityOf(actor: Actor): string {
@@ -54,7 +61,25 @@ export function visibilityOf(actor: Actor): string {
  * where visibility is the same) and visibility partition.
  */
 export function cacheScopeOf(actor: Actor): string {
-  return `${actor.roleId}.${visibilityOf(actor).replace(':', '.')}`;
+  return `${actor.roleId}.${permissionsDigest(actor)}.${visibilityOf(actor).replace(':', '.')}`;
+}
+
+const permissionDigests = new WeakMap<ReadonlySet<string>, string>();
+
+/** Roles' grants are editable: a changed grant set gives new keys at once. */
+function permissionsDigest(actor: Actor): string {
+  let digest = permissionDigests.get(actor.permissions);
+  if (!digest) {
+    const text = [...actor.permissions].sort().join(',');
+    let hash = 0x811c9dc5;
+    for (let index = 0; index < text.length; index++) {
+      hash ^= text.charCodeAt(index);
+      hash = Math.imul(hash, 0x01000193);
+    }
+    digest = (hash >>> 0).toString(36);
+    permissionDigests.set(actor.permissions, digest);
+  }
+  return digest;
 }
 
 /** Tags a list read of `type` depends on for this caller. */
@@ -119,7 +144,7 @@ export function cachedRecord<T>(
     prefix: `${spec.type}:get`,
     scope: cacheScopeOf(actor),
     parts: { id: spec.id, variant: spec.variant ?? null },
-    tags: [recordTag(spec.type, spec.id)],
+    tags: [ALL_TAG, typeTag(spec.type), recordTag(spec.type, spec.id)],
     ttlSeconds: CACHE_TTL.detail,
     load: spec.load,
   });
@@ -135,8 +160,46 @@ export function cachedList<T>(
     prefix: `${spec.type}:list`,
     scope: cacheScopeOf(actor),
     parts: normaliseQuery(actor, spec.query),
-    tags: listTagsFor(actor, spec.type),
+    tags: [ALL_TAG, typeTag(spec.type), ...listTagsFor(actor, spec.type)],
     ttlSeconds: CACHE_TTL.list,
+    load: spec.load,
+  });
+}
+
+/** Cache-aside for an aggregate (dashboard figures, boards): tagged by the lists it counts. */
+export function cachedFigure<T>(
+  cache: Cache,
+  actor: Actor,
+  spec: {
+    name: string;
+    types: CachedEntity[];
+    parts?: object;
+    extraTags?: string[];
+    load: () => Promise<T>;
+  },
+): Promise<T> {
+  return cache.cached({
+    prefix: `dash:${spec.name}`,
+    scope: cacheScopeOf(actor),
+    parts: normaliseQuery(actor, spec.parts ?? {}),
+    tags: [ALL_TAG, ...listTagsFor(actor, ...spec.types), ...(spec.extraTags ?? [])],
+    ttlSeconds: CACHE_TTL.dashboard,
+    load: spec.load,
+  });
+}
+
+/** Cache-aside for search suggestions: per scope, query and locale, tagged by the searched lists. */
+export function cachedAutocomplete<T>(
+  cache: Cache,
+  actor: Actor,
+  spec: { query: object; load: () => Promise<T> },
+): Promise<T> {
+  return cache.cached({
+    prefix: 'search:autocomplete',
+    scope: cacheScopeOf(actor),
+    parts: { ...normaliseQuery(actor, spec.query), locale: actor.locale },
+    tags: [ALL_TAG, ...listTagsFor(actor, 'organisation', 'person', 'mandate')],
+    ttlSeconds: CACHE_TTL.autocomplete,
     load: spec.load,
   });
 }

@@ -200,6 +200,18 @@ export class Cache {
     }
   }
 
+  /**
+   * Runs a Redis operation under the breaker and the time budget for callers
+   * outside the cache (rate limits): `undefined` when Redis is unavailable.
+   */
+  async attempt<R>(op: string, run: (redis: Redis) => Promise<R>): Promise<R | undefined> {
+    try {
+      return await this.call(op, run);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** One line per interval and isolate, however many requests fail meanwhile. */
   private logDegraded() {
     const breaker = this.breaker;
@@ -425,7 +437,7 @@ export class Cache {
       pipeline.set(this.key('v', tag), newVersion(), { ex: VERSION_TTL_SECONDS });
     }
     for (const id of appliedEvents) {
-      pipeline.set(this.key('ev', id), '1', { ex: EVENT_MARKER_TTL_SECONDS });
+      pipeline.set(this.eventMarker(id), '1', { ex: EVENT_MARKER_TTL_SECONDS });
     }
     try {
       await this.call('invalidate', () => pipeline.exec());
@@ -441,9 +453,13 @@ export class Cache {
    */
   async claimEvent(eventId: string): Promise<boolean> {
     const claimed = await this.call('claim', (redis) =>
-      redis.set(this.key('ev', eventId), '1', { nx: true, ex: EVENT_MARKER_TTL_SECONDS }),
+      redis.set(this.eventMarker(eventId), '1', { nx: true, ex: EVENT_MARKER_TTL_SECONDS }),
     );
     return claimed === 'OK';
+  }
+
+  eventMarker(eventId: string): string {
+    return this.key('ev', eventId);
   }
 
   /** Adds this request's per-prefix counters to the shared hash (one pipeline, after the response). */
