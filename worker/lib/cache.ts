@@ -11,7 +11,8 @@ export const ENTRY_MAX_BYTES = 256 * 1024;
 const LOCK_MS = 3_000;
 /** How long a request that lost the lock waits for the winner's value before loading itself. */
 const WAIT_BUDGET_MS = 1_500;
-const POLL_MS = 20;
+const POLL_MS = 25;
+const POLL_MAX_MS = 200;
 /** Consecutive failures that open the breaker, and how long it stays open. */
 const BREAKER_THRESHOLD = 3;
 export const BREAKER_OPEN_MS = 5_000;
@@ -293,7 +294,7 @@ export class Cache {
     await this.flushChanges();
     const key = this.key('c', prefix, spec.scope, await digest(spec.parts));
     const versionKeys = spec.tags.map((tag) => this.key('v', tag));
-    let versions: string[];
+    let versions: string[] | undefined;
     try {
       const first = await this.read<T>(key, versionKeys);
       if (first.value !== undefined) {
@@ -301,7 +302,7 @@ export class Cache {
         this.count(prefix, 'hits');
         return first.value;
       }
-      versions = first.versions ?? (await this.initVersions(versionKeys));
+      if (first.versions) versions = first.versions;
     } catch {
       this.count(prefix, 'errors');
       return this.timedLoad(spec);
@@ -312,8 +313,10 @@ export class Cache {
     const lockKey = `${key}:lock`;
     let locked = false;
     try {
-      locked =
-        (await this.call('lock', (redis) => redis.set(lockKey, '1', { nx: true, px: LOCK_MS }))) === 'OK';
+      // One round trip: create missing tag versions, read them back, take the load lock.
+      const claim = await this.claimLoad(lockKey, versions ? [] : versionKeys);
+      locked = claim.locked;
+      versions ??= claim.versions;
     } catch {
       return this.timedLoad(spec);
     }
@@ -364,22 +367,31 @@ export class Cache {
     return { versions };
   }
 
-  private async initVersions(versionKeys: string[]): Promise<string[]> {
-    if (versionKeys.length === 0) return [];
+  private async claimLoad(
+    lockKey: string,
+    missingVersionKeys: string[],
+  ): Promise<{ locked: boolean; versions: string[] }> {
     const pipeline = this.redis?.pipeline();
-    if (!pipeline) return [];
-    for (const versionKey of versionKeys) {
+    if (!pipeline) throw new CacheUnavailable('cache disabled');
+    for (const versionKey of missingVersionKeys) {
       pipeline.set(versionKey, newVersion(), { nx: true, ex: VERSION_TTL_SECONDS });
       pipeline.get(versionKey);
     }
-    const results = await this.call('versions', () => pipeline.exec());
-    return versionKeys.map((_, index) => String(results[index * 2 + 1]));
+    pipeline.set(lockKey, '1', { nx: true, px: LOCK_MS });
+    const results = await this.call('lock', () => pipeline.exec());
+    return {
+      versions: missingVersionKeys.map((_, index) => String(results[index * 2 + 1])),
+      locked: results[results.length - 1] === 'OK',
+    };
   }
 
   private async waitForValue<T>(key: string, versionKeys: string[]): Promise<T | undefined> {
     const deadline = Date.now() + WAIT_BUDGET_MS;
+    let pause = POLL_MS;
     while (Date.now() < deadline) {
-      await sleep(POLL_MS);
+      // Backoff with jitter: many waiters must not flood Redis while one loads.
+      await sleep(pause * (0.75 + Math.random() / 2));
+      pause = Math.min(pause * 1.5, POLL_MAX_MS);
       try {
         const again = await this.read<T>(key, versionKeys);
         if (again.value !== undefined) return again.value;
@@ -528,13 +540,13 @@ function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-export function createRedis(config: Config): Redis | null {
+export function createRedis(config: Config, timeoutMs = CACHE_TIMEOUT_MS): Redis | null {
   if (!config.UPSTASH_REDIS_REST_URL || !config.UPSTASH_REDIS_REST_TOKEN) return null;
   return new Redis({
     url: config.UPSTASH_REDIS_REST_URL,
     token: config.UPSTASH_REDIS_REST_TOKEN,
     // A fresh signal per command: the timeout bounds each round trip, not the client's life.
-    signal: () => AbortSignal.timeout(CACHE_TIMEOUT_MS),
+    signal: () => AbortSignal.timeout(timeoutMs),
     retry: { retries: 0 },
     enableTelemetry: false,
     latencyLogging: false,
