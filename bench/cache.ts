@@ -140,7 +140,7 @@ async function main() {
       const ids = hotIds.get(caller.token) ?? [];
       response = await get(
         caller.token,
-        ids.length ? `/api/v1/organisations/${pick(ids.slice(0, 30))}` : LISTS[0]!,
+        ids.length ? `/api/v1/organisations/${pick(ids.slice(0, 30))}` : pick(LISTS),
       );
     } else {
       kind = 'board';
