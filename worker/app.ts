@@ -5,9 +5,11 @@ import { AppError } from './lib/errors';
 import { registerOpenApiDocs } from './lib/openapi';
 import { createMethodLookup } from './lib/route-table';
 import { limitBodySize, requireJsonBody } from './middleware/api-guards';
+import { limitApiCalls } from './middleware/api-quota';
 import { requireActor, resolveActor } from './middleware/authenticate';
 import { dispatchOutboxAfterWrites } from './middleware/dispatch-outbox';
 import { handleError } from './middleware/error-handler';
+import { conditionalGet } from './middleware/http-cache';
 import { requestContext } from './middleware/request-context';
 import { MODULES, type ModuleMount, PUBLIC_API_PATHS } from './modules';
 import { handleRemixRequest } from './remix';
@@ -42,6 +44,8 @@ export function createApp(modules: readonly ModuleMount[] = MODULES) {
       : requireActor(c, next),
   );
 
+  app.use('/api/v1/*', limitApiCalls);
+  app.use('/api/v1/*', conditionalGet);
   app.use('/api/v1/*', dispatchOutboxAfterWrites);
   for (const module of modules) app.route(module.prefix, module.routes);
   registerOpenApiDocs(app);

@@ -7,6 +7,7 @@
  */
 import { and, count, desc, eq, inArray, isNull, type SQL } from 'drizzle-orm';
 import { affiliations, mandates, organisations, people, teams, users } from '../../worker/db/schema';
+import { cachedFigure } from '../../worker/lib/cache-tags';
 import { AppError } from '../../worker/lib/errors';
 import type { ActorDeps } from '../../worker/lib/service-context';
 import { isCurrentAffiliation } from '../../worker/modules/affiliations/affiliations.current';
@@ -206,6 +207,14 @@ export async function currentOrganisations(
 /** Mandates outside the bin by status, in the actor's scope. */
 export async function mandateCountsByStatus(deps: ActorDeps): Promise<Record<string, number>> {
   assertPermission(deps.actor, 'mandates', 'read');
+  return cachedFigure(deps.cache, deps.actor, {
+    name: 'mandates-by-status',
+    types: ['mandate'],
+    load: () => countMandatesByStatus(deps),
+  });
+}
+
+async function countMandatesByStatus(deps: ActorDeps): Promise<Record<string, number>> {
   const conditions: (SQL | undefined)[] = [isNull(mandates.deletedAt), scopeCondition(deps.actor, mandates)];
   const rows = await deps.db
     .select({ status: mandates.status, count: count() })
@@ -218,6 +227,14 @@ export async function mandateCountsByStatus(deps: ActorDeps): Promise<Record<str
 /** Organisations outside the bin and outside the pipeline (no stage), in the actor's scope. */
 export async function organisationsWithoutStage(deps: ActorDeps): Promise<number> {
   assertPermission(deps.actor, 'organisations', 'read');
+  return cachedFigure(deps.cache, deps.actor, {
+    name: 'organisations-without-stage',
+    types: ['organisation'],
+    load: () => countOrganisationsWithoutStage(deps),
+  });
+}
+
+async function countOrganisationsWithoutStage(deps: ActorDeps): Promise<number> {
   const [row] = await deps.db
     .select({ count: count() })
     .from(organisations)

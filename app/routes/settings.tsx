@@ -3,6 +3,7 @@ import { Outlet, useLoaderData } from '@remix-run/react';
 import { PageHeader, SubNav } from '~/components/page';
 import { requireAdminDeps } from '~/lib/auth.server';
 import { useT } from '~/lib/i18n';
+import { useCacheT } from '~/lib/i18n-cache';
 import { hasPermission } from '~/lib/identity.server';
 
 /**
@@ -18,6 +19,7 @@ export function loader({ request, context }: LoaderFunctionArgs) {
       teams: hasPermission(actor, 'teams', 'read'),
       roles: hasPermission(actor, 'roles', 'read'),
       webhooks: hasPermission(actor, 'settings', 'manage'),
+      cache: hasPermission(actor, 'settings', 'manage'),
     },
   };
 }
@@ -25,11 +27,13 @@ export function loader({ request, context }: LoaderFunctionArgs) {
 export default function SettingsLayout() {
   const { tabs } = useLoaderData<typeof loader>();
   const t = useT();
+  const cacheT = useCacheT();
   const items = [
     tabs.users ? { to: '/settings/users', label: t('settings.tab.users') } : null,
     tabs.teams ? { to: '/settings/teams', label: t('settings.tab.teams') } : null,
     tabs.roles ? { to: '/settings/roles', label: t('settings.tab.roles') } : null,
     tabs.webhooks ? { to: '/settings/webhooks', label: 'Webhooks' } : null,
+    tabs.cache ? { to: '/settings/cache', label: cacheT('cache.tab') } : null,
   ].filter((item) => item !== null);
   return (
     <div className="page page--wide">

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { AFFILIATION_ROUTES } from './matrix/affiliations.routes';
+import { CACHE_ROUTES } from './matrix/cache.routes';
 import { IDENTITY_ROUTES } from './matrix/identity.routes';
 import { IMPORT_ROUTES } from './matrix/imports.routes';
 import { INTERACTION_ROUTES } from './matrix/interactions.routes';
@@ -38,6 +39,7 @@ runAuthorizationMatrix(
     ...SEARCH_ROUTES,
     ...IMPORT_ROUTES,
     ...WEBHOOK_ROUTES,
+    ...CACHE_ROUTES,
   ],
   () => fx,
 );

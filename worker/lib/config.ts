@@ -24,6 +24,11 @@ const configSchema = z.object({
   RELEASE: z.string().optional(),
   /** DNS-over-HTTPS endpoint (JSON API) used to check webhook destinations; unset = IP literals only. */
   WEBHOOK_DNS_RESOLVER_URL: optionalUrl,
+  /** Cache key prefix; default derived from the database's host and name. */
+  CACHE_NAMESPACE: z.string().trim().min(1).optional(),
+  /** API requests per minute and caller (sliding window), per user and per API token. */
+  RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().positive().default(1_200),
+  RATE_LIMIT_TOKEN_PER_MINUTE: z.coerce.number().int().positive().default(600),
 });
 
 export type Config = z.infer<typeof configSchema>;

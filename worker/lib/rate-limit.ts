@@ -51,3 +51,51 @@ export async function enforceRateLimits(
     });
   }
 }
+
+export interface QuotaState {
+  limit: number;
+  remaining: number;
+  /** Seconds until the window frees capacity again. */
+  resetSeconds: number;
+  limited: boolean;
+}
+
+/**
+ * Per-caller API quotas (per user, and per API token): the tightest of the
+ * checks, for the `RateLimit-*` headers. Fails open: with Redis down or slow
+ * (breaker open, timeout) the answer is `null` and the request goes on.
+ */
+export async function checkQuotas(
+  cache: Cache,
+  checks: { rule: LimitRule; identifier: string }[],
+): Promise<QuotaState | null> {
+  const redis = cache.redis;
+  if (!redis || cache.degraded) return null;
+  const results = await Promise.all(
+    checks.map(({ rule, identifier }) =>
+      cache.attempt(`ratelimit:${rule.name}`, async () => {
+        const limiter = new Ratelimit({
+          redis,
+          prefix: `rl:${rule.name}`,
+          limiter: Ratelimit.slidingWindow(rule.limit, rule.window),
+          timeout: 500,
+          analytics: false,
+          ephemeralCache: false,
+        });
+        const result = await limiter.limit(identifier);
+        if (result.reason === 'timeout') return null;
+        return {
+          limit: result.limit,
+          remaining: Math.max(0, result.remaining),
+          resetSeconds: Math.max(1, Math.ceil((result.reset - Date.now()) / 1000)),
+          limited: !result.success,
+        } satisfies QuotaState;
+      }),
+    ),
+  );
+  const states = results.filter((state): state is QuotaState => Boolean(state));
+  if (states.length === 0) return null;
+  const limited = states.filter((state) => state.limited);
+  if (limited.length > 0) return limited.reduce((a, b) => (b.resetSeconds > a.resetSeconds ? b : a));
+  return states.reduce((a, b) => (b.remaining < a.remaining ? b : a));
+}

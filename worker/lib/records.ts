@@ -3,6 +3,8 @@ import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client';
 import { outboxEvents, timelineEvents } from '../db/schema';
 import type { Actor } from '../modules/identity/actor';
+import { noteChangedTags } from './cache';
+import { tagsForChange } from './cache-tags';
 import { AppError } from './errors';
 import { decodeCursor, encodeCursor } from './pagination';
 
@@ -75,7 +77,10 @@ export async function recordChange(tx: Tx, change: ChangeRecord): Promise<string
     actorId: change.actor.userId,
     changes: change.changes ?? null,
   });
-  if (change.events.length === 0) return [];
+  if (change.events.length === 0) {
+    noteChangedTags(tagsForChange(change));
+    return [];
+  }
   const rows = await tx
     .insert(outboxEvents)
     .values(
@@ -90,7 +95,10 @@ export async function recordChange(tx: Tx, change: ChangeRecord): Promise<string
       })),
     )
     .returning({ id: outboxEvents.id });
-  return rows.map((row) => row.id);
+  const eventIds = rows.map((row) => row.id);
+  // Bumped after the request's writes commit, so the writer reads their own write.
+  noteChangedTags(tagsForChange(change), eventIds);
+  return eventIds;
 }
 
 // ---------------------------------------------------------------- lists

@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import { createDbHandle } from '../db/client';
-import { createCache } from '../lib/cache';
+import { createCache, runWithCache } from '../lib/cache';
 import { readConfig } from '../lib/config';
 import type { AppEnv } from '../lib/context';
 import { createLogger } from '../lib/logger';
@@ -22,7 +22,8 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   c.set('config', config);
   c.set('log', log);
   c.set('reporter', createReporter(config, c.executionCtx, c.req.raw));
-  c.set('cache', createCache(config, log));
+  const cache = createCache(config, log, (work) => c.executionCtx.waitUntil(work));
+  c.set('cache', cache);
   c.set(
     'dbHandle',
     createDbHandle({
@@ -33,8 +34,11 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   );
 
   try {
-    await next();
+    await runWithCache(cache, next);
   } finally {
+    // After commit, before the response: the writer's next read sees the write.
+    await cache.flushChanges();
+    cache.flushStats();
     const handle = c.var.dbHandle;
     // Background statements (e.g. last_seen_at) run even when no pool was opened.
     c.executionCtx.waitUntil(handle.close());
@@ -52,7 +56,7 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
         ].join(', '),
       );
     }
-    const cache = c.var.cache.stats;
+    const cacheStats = cache.stats;
     log.info('request', {
       method: c.req.method,
       path: c.req.path,
@@ -69,7 +73,7 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
             },
           }
         : {}),
-      ...(cache.hits + cache.misses + cache.errors > 0 ? { cache } : {}),
+      ...(cacheStats.hits + cacheStats.misses + cacheStats.errors > 0 ? { cache: cacheStats } : {}),
     });
   }
 });

@@ -5,6 +5,7 @@ import { deadLetters } from '../db/schema';
 import { readConfig } from '../lib/config';
 import { createLogger, type Logger } from '../lib/logger';
 import { createReporter, type ErrorReporter } from '../lib/sentry';
+import { cacheInvalidationSubscriber } from '../modules/cache/cache.events';
 import { failDeadImport, importCommitSchema, runImportCommit } from '../modules/imports/imports.consumer';
 import { recordHeartbeat } from '../modules/system/system.service';
 import {
@@ -45,7 +46,7 @@ function handler<S extends z.ZodType>(schema: S, handle: Handler<S>['handle']): 
 export const DOMAIN_EVENT_SUBSCRIBERS: {
   name: string;
   handle(event: DomainEventMessage, deps: ConsumerDeps): Promise<void>;
-}[] = [{ name: 'webhooks', handle: fanOutWebhooks }];
+}[] = [cacheInvalidationSubscriber, { name: 'webhooks', handle: fanOutWebhooks }];
 
 const domainEventHandler = handler(domainEventSchema, async (event, deps) => {
   for (const subscriber of DOMAIN_EVENT_SUBSCRIBERS) await subscriber.handle(event, deps);

@@ -52,7 +52,10 @@ export async function checkReadiness(deps: { dbHandle: DbHandle; cache: Cache })
     redis === null
       ? { status: 'disabled' }
       : 'latencyMs' in redis
-        ? { status: 'ok', latencyMs: redis.latencyMs }
+        ? deps.cache.degraded
+          ? // Answering again, but requests still bypass it until the breaker closes.
+            { status: 'degraded', latencyMs: redis.latencyMs, error: 'circuit breaker open after failures' }
+          : { status: 'ok', latencyMs: redis.latencyMs }
         : { status: 'degraded', error: redis.error };
   return {
     status: postgresCheck.status === 'ok' ? 'ready' : 'unavailable',

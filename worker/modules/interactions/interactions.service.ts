@@ -1,5 +1,6 @@
 import { and, eq, exists, gte, inArray, isNotNull, isNull, lt, lte, type SQL, sql } from 'drizzle-orm';
 import { interactionParticipants, interactions, mandates } from '../../db/schema';
+import { cachedList, cachedRecord } from '../../lib/cache-tags';
 import { AppError, type FieldError } from '../../lib/errors';
 import {
   assertIfMatch,
@@ -130,7 +131,18 @@ async function replaceParticipants(tx: Tx, interactionId: string, participants: 
   if (rows.length > 0) await tx.insert(interactionParticipants).values(rows);
 }
 
+/** Cached per caller scope and normalised query; every interaction change invalidates it (lib/cache-tags.ts). */
 export async function listInteractions(deps: ActorDeps, query: ListInteractionsQuery) {
+  assertPermission(deps.actor, 'interactions', 'read');
+  if (query.deleted) assertPermission(deps.actor, 'interactions', 'delete');
+  return cachedList(deps.cache, deps.actor, {
+    type: 'interaction',
+    query,
+    load: () => queryInteractions(deps, query),
+  });
+}
+
+async function queryInteractions(deps: ActorDeps, query: ListInteractionsQuery) {
   const { actor } = deps;
   assertPermission(actor, 'interactions', 'read');
   if (query.deleted) assertPermission(actor, 'interactions', 'delete');
@@ -208,7 +220,11 @@ async function withParticipants(tx: Tx, row: InteractionRow): Promise<Interactio
 
 export async function getInteraction(deps: ActorDeps, id: string): Promise<Interaction> {
   assertPermission(deps.actor, 'interactions', 'read');
-  return withParticipants(deps.db, await loadVisible(deps, deps.db, id));
+  return cachedRecord(deps.cache, deps.actor, {
+    type: 'interaction',
+    id,
+    load: async () => withParticipants(deps.db, await loadVisible(deps, deps.db, id)),
+  });
 }
 
 interface LinkState {

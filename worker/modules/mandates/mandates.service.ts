@@ -1,5 +1,6 @@
 import { and, eq, gte, ilike, inArray, isNotNull, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import { mandateNumberCounters, mandates } from '../../db/schema';
+import { cachedList, cachedRecord } from '../../lib/cache-tags';
 import { AppError, type FieldError } from '../../lib/errors';
 import {
   assertIfMatch,
@@ -135,7 +136,18 @@ const TRACKED_FIELDS = [
   'teamId',
 ] as const;
 
+/** Cached per caller scope and normalised query; every mandate change invalidates it (lib/cache-tags.ts). */
 export async function listMandates(deps: ActorDeps, query: ListMandatesQuery) {
+  assertPermission(deps.actor, 'mandates', 'read');
+  if (query.deleted) assertPermission(deps.actor, 'mandates', 'delete');
+  return cachedList(deps.cache, deps.actor, {
+    type: 'mandate',
+    query,
+    load: () => queryMandates(deps, query),
+  });
+}
+
+async function queryMandates(deps: ActorDeps, query: ListMandatesQuery) {
   const { actor } = deps;
   assertPermission(actor, 'mandates', 'read');
   if (query.deleted) assertPermission(actor, 'mandates', 'delete');
@@ -186,7 +198,11 @@ async function loadVisible(
 
 export async function getMandate(deps: ActorDeps, id: string): Promise<Mandate> {
   assertPermission(deps.actor, 'mandates', 'read');
-  return toMandate(await loadVisible(deps, deps.db, id));
+  return cachedRecord(deps.cache, deps.actor, {
+    type: 'mandate',
+    id,
+    load: async () => toMandate(await loadVisible(deps, deps.db, id)),
+  });
 }
 
 /** `"25000000"` → `"25000000.00"`: the form Postgres returns, so unchanged amounts compare equal. */

@@ -13,6 +13,7 @@ import {
   sql,
 } from 'drizzle-orm';
 import { organisations, pipelineStages, stageHistory, teams, users } from '../../db/schema';
+import { cachedList, cachedRecord } from '../../lib/cache-tags';
 import { AppError, violatesConstraint } from '../../lib/errors';
 import {
   assertIfMatch,
@@ -161,7 +162,18 @@ const TRACKED_FIELDS = [
   'teamId',
 ] as const;
 
+/** Cached per caller scope and normalised query; every organisation change invalidates it (lib/cache-tags.ts). */
 export async function listOrganisations(deps: ActorDeps, query: ListOrganisationsQuery) {
+  assertPermission(deps.actor, 'organisations', 'read');
+  if (query.deleted) assertPermission(deps.actor, 'organisations', 'delete');
+  return cachedList(deps.cache, deps.actor, {
+    type: 'organisation',
+    query,
+    load: () => queryOrganisations(deps, query),
+  });
+}
+
+async function queryOrganisations(deps: ActorDeps, query: ListOrganisationsQuery) {
   const { actor } = deps;
   assertPermission(actor, 'organisations', 'read');
   if (query.deleted) assertPermission(actor, 'organisations', 'delete');
@@ -214,7 +226,11 @@ async function loadVisible(
 
 export async function getOrganisation(deps: ActorDeps, id: string): Promise<Organisation> {
   assertPermission(deps.actor, 'organisations', 'read');
-  return toOrganisation(await loadVisible(deps, deps.db, id));
+  return cachedRecord(deps.cache, deps.actor, {
+    type: 'organisation',
+    id,
+    load: async () => toOrganisation(await loadVisible(deps, deps.db, id)),
+  });
 }
 
 async function assertReferences(

@@ -16,6 +16,7 @@ import {
 } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { affiliations, organisations, people, teams, users } from '../../db/schema';
+import { cachedList, cachedRecord } from '../../lib/cache-tags';
 import { AppError, violatesConstraint } from '../../lib/errors';
 import { decodeCursor, encodeCursor } from '../../lib/pagination';
 import {
@@ -183,7 +184,18 @@ export function nameKeyset(id: PgColumn, direction: 'asc' | 'desc', cursor?: str
   };
 }
 
+/** Cached per caller scope and normalised query; every person change invalidates it (lib/cache-tags.ts). */
 export async function listPeople(deps: ActorDeps, query: ListPeopleQuery) {
+  assertPermission(deps.actor, 'people', 'read');
+  if (query.deleted) assertPermission(deps.actor, 'people', 'delete');
+  return cachedList(deps.cache, deps.actor, {
+    type: 'person',
+    query,
+    load: () => queryPeople(deps, query),
+  });
+}
+
+async function queryPeople(deps: ActorDeps, query: ListPeopleQuery) {
   const { actor } = deps;
   assertPermission(actor, 'people', 'read');
   if (query.deleted) assertPermission(actor, 'people', 'delete');
@@ -268,7 +280,11 @@ export async function loadVisiblePerson(
 
 export async function getPerson(deps: ActorDeps, id: string): Promise<Person> {
   assertPermission(deps.actor, 'people', 'read');
-  return toPerson(await loadVisiblePerson(deps, deps.db, id));
+  return cachedRecord(deps.cache, deps.actor, {
+    type: 'person',
+    id,
+    load: async () => toPerson(await loadVisiblePerson(deps, deps.db, id)),
+  });
 }
 
 async function assertReferences(tx: Tx, input: { ownerId?: string; teamId?: string | null }) {

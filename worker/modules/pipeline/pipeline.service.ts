@@ -1,5 +1,7 @@
 import { and, asc, count, eq, inArray, isNull, lte, ne, type SQL, sql } from 'drizzle-orm';
 import { organisations, pipelineStages } from '../../db/schema';
+import { noteChangedTags } from '../../lib/cache';
+import { cachedFigure, PIPELINE_TAG } from '../../lib/cache-tags';
 import { AppError, type FieldError } from '../../lib/errors';
 import type { Tx } from '../../lib/records';
 import type { ActorDeps } from '../../lib/service-context';
@@ -90,6 +92,8 @@ function assertWonOrLost(isWon: boolean, isLost: boolean) {
 }
 
 function audit(deps: ActorDeps, tx: Tx, action: string, targetId: string | null, changes: object) {
+  // Every stage write audits once: boards cached with the old stages are invalidated after commit.
+  noteChangedTags([PIPELINE_TAG]);
   return recordAudit(tx, {
     actorId: deps.actor.userId,
     action,
@@ -222,8 +226,18 @@ export async function reorderStages(deps: ActorDeps, ids: string[]): Promise<Pip
  * first), in one query ranked per stage.
  */
 export async function pipelineBoard(deps: ActorDeps, query: KanbanQuery) {
+  assertPermission(deps.actor, 'organisations', 'read');
+  return cachedFigure(deps.cache, deps.actor, {
+    name: 'pipeline-board',
+    types: ['organisation'],
+    parts: query,
+    extraTags: [PIPELINE_TAG],
+    load: () => queryBoard(deps, query),
+  });
+}
+
+async function queryBoard(deps: ActorDeps, query: KanbanQuery) {
   const { actor } = deps;
-  assertPermission(actor, 'organisations', 'read');
   const stages = await activeStages(deps.db);
   const conditions: (SQL | undefined)[] = [
     scopeCondition(actor, organisations),

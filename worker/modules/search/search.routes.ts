@@ -1,4 +1,5 @@
 import { createRoute, type z } from '@hono/zod-openapi';
+import { cachedAutocomplete } from '../../lib/cache-tags';
 import { actorDepsOf, createRouter } from '../../lib/context';
 import { json, problemResponses } from '../../lib/openapi';
 import {
@@ -49,7 +50,13 @@ searchRoutes.openapi(
       ...problemResponses(401, 403, 422),
     },
   }),
-  async (c) => c.json(await autocomplete(actorDepsOf(c), c.req.valid('query')), 200),
+  async (c) => {
+    const deps = actorDepsOf(c);
+    const query = c.req.valid('query');
+    c.header('Cache-Control', 'private, no-cache');
+    const load = () => autocomplete(deps, query);
+    return c.json(await cachedAutocomplete(deps.cache, deps.actor, { query, load }), 200);
+  },
 );
 
 searchRoutes.openapi(

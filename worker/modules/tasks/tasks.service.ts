@@ -1,5 +1,6 @@
 import { and, eq, gte, inArray, isNotNull, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import { tasks } from '../../db/schema';
+import { cachedList, cachedRecord } from '../../lib/cache-tags';
 import { AppError, type FieldError } from '../../lib/errors';
 import {
   assertIfMatch,
@@ -131,7 +132,18 @@ const TRACKED_FIELDS = [
   'teamId',
 ] as const;
 
+/** Cached per caller scope and normalised query; every task change invalidates it (lib/cache-tags.ts). */
 export async function listTasks(deps: ActorDeps, query: ListTasksQuery) {
+  assertPermission(deps.actor, 'tasks', 'read');
+  if (query.deleted) assertPermission(deps.actor, 'tasks', 'delete');
+  return cachedList(deps.cache, deps.actor, {
+    type: 'task',
+    query,
+    load: () => queryTasks(deps, query),
+  });
+}
+
+async function queryTasks(deps: ActorDeps, query: ListTasksQuery) {
   const { actor } = deps;
   assertPermission(actor, 'tasks', 'read');
   if (query.deleted) assertPermission(actor, 'tasks', 'delete');
@@ -190,7 +202,11 @@ function assertOwnerScope(actor: Actor, row: TaskRow): void {
 
 export async function getTask(deps: ActorDeps, id: string): Promise<Task> {
   assertPermission(deps.actor, 'tasks', 'read');
-  return toTask(await loadVisible(deps, deps.db, id));
+  return cachedRecord(deps.cache, deps.actor, {
+    type: 'task',
+    id,
+    load: async () => toTask(await loadVisible(deps, deps.db, id)),
+  });
 }
 
 /**
