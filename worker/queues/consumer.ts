@@ -6,6 +6,13 @@ import { readConfig } from '../lib/config';
 import { createLogger, type Logger } from '../lib/logger';
 import { createReporter, type ErrorReporter } from '../lib/sentry';
 import { failDeadImport, importCommitSchema, runImportCommit } from '../modules/imports/imports.consumer';
+import {
+  notificationsScanSchema,
+  notificationsSweepSchema,
+  runNotificationScan,
+  runNotificationSweep,
+} from '../modules/notifications/notifications.schedule';
+import { notificationsSubscriber } from '../modules/notifications/notifications.subscriber';
 import { recordHeartbeat } from '../modules/system/system.service';
 import { type DomainEventMessage, domainEventSchema, envelopeSchema, heartbeatSchema } from './messages';
 import { DEAD_LETTER_SUFFIX, isQueueName, QUEUES, type QueueName, retryDelaySeconds } from './queues.config';
@@ -37,7 +44,7 @@ function handler<S extends z.ZodType>(schema: S, handle: Handler<S>['handle']): 
 export const DOMAIN_EVENT_SUBSCRIBERS: {
   name: string;
   handle(event: DomainEventMessage, deps: ConsumerDeps): Promise<void>;
-}[] = [];
+}[] = [notificationsSubscriber];
 
 const domainEventHandler = handler(domainEventSchema, async (event, deps) => {
   for (const subscriber of DOMAIN_EVENT_SUBSCRIBERS) await subscriber.handle(event, deps);
@@ -47,6 +54,8 @@ const domainEventHandler = handler(domainEventSchema, async (event, deps) => {
 const HANDLERS: Record<QueueName, Record<string, Handler<z.ZodType>>> = {
   'domain-events': {
     'system.heartbeat': handler(heartbeatSchema, (message, deps) => recordHeartbeat(deps.db, message)),
+    'notifications.scan': handler(notificationsScanSchema, runNotificationScan),
+    'notifications.sweep': handler(notificationsSweepSchema, runNotificationSweep),
   },
   'webhook-deliveries': {},
   'email-sends': {},
