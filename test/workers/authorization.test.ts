@@ -4,6 +4,7 @@ import { IDENTITY_ROUTES } from './matrix/identity.routes';
 import { IMPORT_ROUTES } from './matrix/imports.routes';
 import { INTERACTION_ROUTES } from './matrix/interactions.routes';
 import { MANDATE_ROUTES } from './matrix/mandates.routes';
+import { NOTIFICATION_ROUTES } from './matrix/notifications.routes';
 import { ORGANISATION_ROUTES } from './matrix/organisations.routes';
 import { PEOPLE_ROUTES } from './matrix/people.routes';
 import { PIPELINE_ROUTES } from './matrix/pipeline.routes';
@@ -36,6 +37,7 @@ runAuthorizationMatrix(
     ...AFFILIATION_ROUTES,
     ...SEARCH_ROUTES,
     ...IMPORT_ROUTES,
+    ...NOTIFICATION_ROUTES,
   ],
   () => fx,
 );
