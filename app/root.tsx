@@ -16,6 +16,7 @@ import {
 import type { ReactNode } from 'react';
 import faviconHref from '~/assets/favicon.svg?url';
 import { ErrorPage } from '~/components/error-page';
+import { NotificationBell } from '~/components/notification-bell';
 import { ThemeSwitch, useOptimisticTheme } from '~/components/theme-switch';
 import { UserMenu } from '~/components/user-menu';
 import { canAdminister, localeOf } from '~/lib/auth.server';
@@ -146,6 +147,7 @@ export function Layout({ children }: { children: ReactNode }) {
                     <span className="header-link__label">{t('header.admin')}</span>
                   </NavLink>
                 ) : null}
+                {user ? <NotificationBell /> : null}
                 <ThemeSwitch theme={saved} />
                 {user ? <UserMenu user={user} /> : null}
                 {!user && pathname !== '/login' ? (
