@@ -1,8 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
-import { notificationHubs } from '../../../durable-objects/notification-hub';
 import { actorOf, createRouter } from '../../lib/context';
 import { json, problemResponses } from '../../lib/openapi';
-import { hubPublisher } from './notifications.hub';
+import { hubNamespace, hubPublisher } from './notifications.hub';
 import {
   archiveResultSchema,
   idsBodySchema,
@@ -163,7 +162,7 @@ notificationsRoutes.openapi(
   }),
   async (c) => {
     const userId = actorOf(c).userId;
-    const secret = await notificationHubs(c.env).getByName(userId).issueTicket();
+    const secret = await hubNamespace(c.env).getByName(userId).issueTicket();
     const ticket = `${userId}.${secret}`;
     return c.json(
       { ticket, expiresInSeconds: 30, url: `/ws/notifications?ticket=${encodeURIComponent(ticket)}` },
