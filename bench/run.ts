@@ -47,6 +47,7 @@ import {
   explain,
   timeHashPassword,
 } from './crm';
+import { benchNotifications, flushNotificationsSection } from './notifications';
 
 const SQL = 'select count(*)::int as migrations from drizzle.__drizzle_migrations';
 const BUNDLE_BUDGET_BYTES = 1.5 * 1024 * 1024;
@@ -1025,6 +1026,7 @@ async function main() {
 
       if (settings.login) login = await measureLogin(stack);
       crm = await measureCrm(stack);
+      if (!has('no-notifications')) await benchNotifications(stack);
       await stack.stop();
       stack = undefined;
     }
@@ -1047,6 +1049,7 @@ async function main() {
     const file = path.join(PROJECT_ROOT, 'docs', 'perf', 'results.md');
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file, markdown);
+    await flushNotificationsSection();
     log(`\n${markdown}`);
     log(
       `bench: wrote ${path.relative(process.cwd(), file)} in ${((performance.now() - t0) / 1000).toFixed(0)} s`,

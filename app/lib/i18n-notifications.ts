@@ -33,6 +33,7 @@ const fr = {
   'notif.priority': 'Priorité',
   'notif.any': 'Tous',
   'notif.apply': 'Filtrer',
+  'notif.clearFilters': 'Effacer les filtres',
   'notif.more': 'Plus anciennes',
   'notif.preferences': 'Préférences',
   'notif.preferences.hint':
@@ -74,6 +75,7 @@ const en: Record<NotificationMessageKey, string> = {
   'notif.priority': 'Priority',
   'notif.any': 'Any',
   'notif.apply': 'Filter',
+  'notif.clearFilters': 'Clear filters',
   'notif.more': 'Older',
   'notif.preferences': 'Preferences',
   'notif.preferences.hint': 'Choose what you receive. Email applies to urgent notifications only.',

@@ -214,7 +214,7 @@ export default function Notifications() {
             {t('notif.apply')}
           </button>
           {filtered ? (
-            <Link to="/notifications" className="button button--ghost">
+            <Link to="/notifications" className="button button--ghost" aria-label={t('notif.clearFilters')}>
               ×
             </Link>
           ) : null}

@@ -1,4 +1,17 @@
-import { and, desc, eq, gt, inArray, isNotNull, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
+import {
+  and,
+  desc,
+  eq,
+  getTableColumns,
+  gt,
+  inArray,
+  isNotNull,
+  isNull,
+  lte,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import {
   interactions,
@@ -170,7 +183,7 @@ class AlreadyDelivered extends Error {}
 async function insertInStream(
   db: Database,
   values: Omit<typeof notifications.$inferInsert, 'seq'>,
-): Promise<NotificationRow | null> {
+): Promise<{ row: NotificationRow; unread: number } | null> {
   try {
     return await db.transaction(async (tx) => {
       const [counter] = await tx
@@ -182,13 +195,22 @@ async function insertInStream(
         })
         .returning({ lastSeq: notificationCounters.lastSeq });
       if (!counter) throw new Error('notification counter upsert returned no row');
-      const [row] = await tx
+      // The unread count rides on the insert (one round trip fewer before the push): the
+      // subquery sees the statement's snapshot, without the new row, hence + 1.
+      const [inserted] = await tx
         .insert(notifications)
         .values({ ...values, seq: counter.lastSeq })
         .onConflictDoNothing({ target: [notifications.eventId, notifications.recipientId] })
-        .returning();
-      if (!row) throw new AlreadyDelivered();
-      return row;
+        .returning({
+          ...getTableColumns(notifications),
+          unreadBefore: sql<number>`(select count(*)::int from ${notifications} n
+            where n.recipient_id = ${values.recipientId} and n.read_at is null and n.archived_at is null
+              and (n.expires_at is null or n.expires_at > now()))`,
+        });
+      if (!inserted) throw new AlreadyDelivered();
+      const { unreadBefore, ...row } = inserted;
+      const expired = values.expiresAt instanceof Date && values.expiresAt.getTime() <= Date.now();
+      return { row, unread: unreadBefore + (expired ? 0 : 1) };
     });
   } catch (error) {
     if (error instanceof AlreadyDelivered) return null;
@@ -235,7 +257,7 @@ export async function notifyForEvent(
     const preference = preferences.find((row) => row.userId === recipientId && row.type === rule.type);
     if (preference && !preference.inApp) continue;
     const { title, body } = renderTemplate(rule.type, localeOf(recipient.locale), rule.vars(event, context));
-    const row = await insertInStream(deps.db, {
+    const stored = await insertInStream(deps.db, {
       recipientId,
       eventId: event.id,
       type: rule.type,
@@ -249,10 +271,10 @@ export async function notifyForEvent(
       data: { event: event.type },
       expiresAt: new Date(Date.parse(event.occurredAt) + NOTIFICATION_CATALOG[rule.type].ttlDays * DAY_MS),
     });
-    if (!row) continue;
-    const wire = toWire(row);
+    if (!stored) continue;
+    const wire = toWire(stored.row);
     created.push(wire);
-    await deps.hubs.publish(recipientId, [wire], await unreadCount(deps.db, recipientId));
+    await deps.hubs.publish(recipientId, [wire], stored.unread);
   }
   return created;
 }
