@@ -17,6 +17,7 @@ import type { ReactNode } from 'react';
 import faviconHref from '~/assets/favicon.svg?url';
 import { ErrorPage } from '~/components/error-page';
 import { CommandBar } from '~/components/search/command-bar';
+import { NotificationBell } from '~/components/notification-bell';
 import { ThemeSwitch, useOptimisticTheme } from '~/components/theme-switch';
 import { UserMenu } from '~/components/user-menu';
 import { canAdminister, localeOf } from '~/lib/auth.server';
@@ -148,6 +149,7 @@ export function Layout({ children }: { children: ReactNode }) {
                   </NavLink>
                 ) : null}
                 {user ? <CommandBar /> : null}
+                {user ? <NotificationBell /> : null}
                 <ThemeSwitch theme={saved} />
                 {user ? <UserMenu user={user} /> : null}
                 {!user && pathname !== '/login' ? (

@@ -52,6 +52,7 @@ import {
   timeHashPassword,
 } from './crm';
 import { measureWebhooks, renderWebhooks } from './webhooks';
+import { benchNotifications, flushNotificationsSection } from './notifications';
 
 const SQL = 'select count(*)::int as migrations from drizzle.__drizzle_migrations';
 const BUNDLE_BUDGET_BYTES = 1.5 * 1024 * 1024;
@@ -1189,6 +1190,7 @@ async function main() {
       if (settings.login) login = await measureLogin(stack);
       crm = await measureCrm(stack);
       webhooksSection = renderWebhooks(await measureWebhooks(stack, { log }), date);
+      if (!has('no-notifications')) await benchNotifications(stack);
       await stack.stop();
       stack = undefined;
     }
@@ -1211,6 +1213,7 @@ async function main() {
     const file = path.join(PROJECT_ROOT, 'docs', 'perf', 'results.md');
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file, markdown + webhooksSection);
+    await flushNotificationsSection();
     log(`\n${markdown}`);
     log(
       `bench: wrote ${path.relative(process.cwd(), file)} in ${((performance.now() - t0) / 1000).toFixed(0)} s`,

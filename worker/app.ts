@@ -1,6 +1,5 @@
 import { secureHeaders } from 'hono/secure-headers';
-import { notificationHubs } from '../durable-objects/notification-hub';
-import { actorOf, createRouter, depsOf } from './lib/context';
+import { createRouter, depsOf } from './lib/context';
 import { AppError } from './lib/errors';
 import { registerOpenApiDocs } from './lib/openapi';
 import { createMethodLookup } from './lib/route-table';
@@ -12,6 +11,7 @@ import { handleError } from './middleware/error-handler';
 import { conditionalGet } from './middleware/http-cache';
 import { requestContext } from './middleware/request-context';
 import { MODULES, type ModuleMount, PUBLIC_API_PATHS } from './modules';
+import { upgradeToNotificationHub } from './modules/notifications/notifications.socket';
 import { handleRemixRequest } from './remix';
 
 /**
@@ -61,27 +61,7 @@ export function createApp(modules: readonly ModuleMount[] = MODULES) {
     throw new AppError('NOT_FOUND', { detail: `No API route matches ${c.req.method} ${c.req.path}` });
   });
 
-  app.get('/ws', async (c) => {
-    const actor = actorOf(c);
-    if (c.req.header('Upgrade')?.toLowerCase() !== 'websocket') {
-      throw new AppError('BAD_REQUEST', {
-        detail: 'Expected a WebSocket upgrade',
-        headers: { Upgrade: 'websocket' },
-      });
-    }
-    // One hub per user: the id comes from the verified identity, never from the request.
-    const headers = new Headers(c.req.raw.headers);
-    headers.set('X-Hub-User', actor.userId);
-    const upgraded = await notificationHubs(c.env)
-      .getByName(actor.userId)
-      .fetch(new Request(c.req.raw, { headers }));
-    // A fetched response's headers are immutable; middleware still adds ours (request id, security headers).
-    return new Response(null, {
-      status: upgraded.status,
-      headers: upgraded.headers,
-      webSocket: upgraded.webSocket,
-    });
-  });
+  app.get('/ws/notifications', (c) => upgradeToNotificationHub(c));
 
   app.all('*', (c) =>
     handleRemixRequest(c.req.raw, c.env, c.executionCtx as ExecutionContext, {

@@ -5,6 +5,7 @@ import { IDENTITY_ROUTES } from './matrix/identity.routes';
 import { IMPORT_ROUTES } from './matrix/imports.routes';
 import { INTERACTION_ROUTES } from './matrix/interactions.routes';
 import { MANDATE_ROUTES } from './matrix/mandates.routes';
+import { NOTIFICATION_ROUTES } from './matrix/notifications.routes';
 import { ORGANISATION_ROUTES } from './matrix/organisations.routes';
 import { PEOPLE_ROUTES } from './matrix/people.routes';
 import { PIPELINE_ROUTES } from './matrix/pipeline.routes';
@@ -40,6 +41,7 @@ runAuthorizationMatrix(
     ...IMPORT_ROUTES,
     ...WEBHOOK_ROUTES,
     ...CACHE_ROUTES,
+    ...NOTIFICATION_ROUTES,
   ],
   () => fx,
 );

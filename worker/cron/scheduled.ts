@@ -2,6 +2,7 @@ import { createDbHandle } from '../db/client';
 import { readConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { createReporter } from '../lib/sentry';
+import { notificationJobs } from '../modules/notifications/notifications.schedule';
 import { dispatchPending } from '../modules/outbox/outbox.service';
 import { heartbeatMessage } from '../queues/messages';
 
@@ -27,6 +28,9 @@ export async function handleScheduled(controller: ScheduledController, env: Env,
     await env.DOMAIN_EVENTS_QUEUE.send(heartbeatMessage(source, controller.scheduledTime), {
       contentType: 'json',
     });
+    for (const job of notificationJobs(controller.cron, controller.scheduledTime)) {
+      await env.DOMAIN_EVENTS_QUEUE.send(job, { contentType: 'json' });
+    }
     let outbox = 0;
     if (controller.cron === CRONS.everyMinute) {
       // Sweep: events whose immediate dispatch failed (or whose request died) leave within a minute.

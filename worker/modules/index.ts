@@ -12,6 +12,7 @@ import { usersRoutes } from './identity/users.routes';
 import { importsRoutes } from './imports/imports.routes';
 import { interactionsRoutes } from './interactions/interactions.routes';
 import { mandatesRoutes } from './mandates/mandates.routes';
+import { notificationsRoutes } from './notifications/notifications.routes';
 import { organisationsRoutes } from './organisations/organisations.routes';
 import { peopleRoutes } from './people/people.routes';
 import { pipelineRoutes, pipelineStagesRoutes } from './pipeline/pipeline.routes';
@@ -52,6 +53,7 @@ export const MODULES: ModuleMount[] = [
   { prefix: '/api/v1/system', routes: systemRoutes },
   { prefix: '/api/v1/webhooks', routes: webhooksRoutes },
   { prefix: '/api/v1/admin/cache', routes: cacheAdminRoutes },
+  { prefix: '/api/v1/notifications', routes: notificationsRoutes },
 ];
 
 /** `/api/v1` paths reachable without signing in. */

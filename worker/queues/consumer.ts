@@ -7,6 +7,13 @@ import { createLogger, type Logger } from '../lib/logger';
 import { createReporter, type ErrorReporter } from '../lib/sentry';
 import { cacheInvalidationSubscriber } from '../modules/cache/cache.events';
 import { failDeadImport, importCommitSchema, runImportCommit } from '../modules/imports/imports.consumer';
+import {
+  notificationsScanSchema,
+  notificationsSweepSchema,
+  runNotificationScan,
+  runNotificationSweep,
+} from '../modules/notifications/notifications.schedule';
+import { notificationsSubscriber } from '../modules/notifications/notifications.subscriber';
 import { recordHeartbeat } from '../modules/system/system.service';
 import {
   DELIVER_MESSAGE_TYPE,
@@ -46,7 +53,7 @@ function handler<S extends z.ZodType>(schema: S, handle: Handler<S>['handle']): 
 export const DOMAIN_EVENT_SUBSCRIBERS: {
   name: string;
   handle(event: DomainEventMessage, deps: ConsumerDeps): Promise<void>;
-}[] = [cacheInvalidationSubscriber, { name: 'webhooks', handle: fanOutWebhooks }];
+}[] = [cacheInvalidationSubscriber, notificationsSubscriber, { name: 'webhooks', handle: fanOutWebhooks }];
 
 const domainEventHandler = handler(domainEventSchema, async (event, deps) => {
   for (const subscriber of DOMAIN_EVENT_SUBSCRIBERS) await subscriber.handle(event, deps);
@@ -56,6 +63,8 @@ const domainEventHandler = handler(domainEventSchema, async (event, deps) => {
 const HANDLERS: Record<QueueName, Record<string, Handler<z.ZodType>>> = {
   'domain-events': {
     'system.heartbeat': handler(heartbeatSchema, (message, deps) => recordHeartbeat(deps.db, message)),
+    'notifications.scan': handler(notificationsScanSchema, runNotificationScan),
+    'notifications.sweep': handler(notificationsSweepSchema, runNotificationSweep),
   },
   'webhook-deliveries': {
     [DELIVER_MESSAGE_TYPE]: handler(webhookDeliverSchema, deliverWebhook),

@@ -1,5 +1,6 @@
 export * from './crm';
 export * from './identity';
 export * from './imports';
+export * from './notifications';
 export * from './system';
 export * from './webhooks';
