@@ -11,6 +11,7 @@ CREATE TABLE "export_jobs" (
 	"content_type" text NOT NULL,
 	"size_bytes" bigint,
 	"error" text,
+	"download_key" text NOT NULL,
 	"permissions" text[] NOT NULL,
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"owner_id" uuid NOT NULL,

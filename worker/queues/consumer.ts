@@ -5,6 +5,7 @@ import { deadLetters } from '../db/schema';
 import { readConfig } from '../lib/config';
 import { createLogger, type Logger } from '../lib/logger';
 import { createReporter, type ErrorReporter } from '../lib/sentry';
+import { exportBuildSchema, failDeadExport, runExportJob } from '../modules/exports/exports.consumer';
 import { failDeadImport, importCommitSchema, runImportCommit } from '../modules/imports/imports.consumer';
 import { recordHeartbeat } from '../modules/system/system.service';
 import { type DomainEventMessage, domainEventSchema, envelopeSchema, heartbeatSchema } from './messages';
@@ -50,7 +51,9 @@ const HANDLERS: Record<QueueName, Record<string, Handler<z.ZodType>>> = {
   },
   'webhook-deliveries': {},
   'email-sends': {},
-  exports: {},
+  exports: {
+    'export.build': handler(exportBuildSchema, runExportJob),
+  },
   imports: {
     'import.commit': handler(importCommitSchema, runImportCommit),
   },
@@ -60,6 +63,7 @@ const HANDLERS: Record<QueueName, Record<string, Handler<z.ZodType>>> = {
 const DEAD_LETTER_HANDLERS: Partial<Record<QueueName, (body: unknown, deps: ConsumerDeps) => Promise<void>>> =
   {
     imports: failDeadImport,
+    exports: failDeadExport,
   };
 
 function describe(error: unknown): string {

@@ -26,6 +26,8 @@ export const exportJobs = pgTable(
     contentType: text('content_type').notNull(),
     sizeBytes: bigint('size_bytes', { mode: 'number' }),
     error: text('error'),
+    /** Per-job HMAC key of the signed download URLs (so no global secret is needed to verify them). */
+    downloadKey: text('download_key').notNull(),
     /** The requester's permissions at request time: the consumer never exceeds them. */
     permissions: text('permissions').array().notNull(),
     attempts: integer('attempts').notNull().default(0),
