@@ -8,6 +8,7 @@ import type { ShouldRevalidateFunction } from '@remix-run/react';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { SubmitButton, useSubmitting } from '~/components/buttons';
 import { MandateStatusPill } from '~/components/crm/badges';
+import { MandatePdfButton } from '~/components/crm/export-buttons';
 import { InteractionList } from '~/components/crm/interactions';
 import { DetailList, Section } from '~/components/crm/record';
 import { Timeline } from '~/components/crm/timeline';
@@ -215,6 +216,7 @@ export default function MandatePage() {
       <header className="page-header page-header--compact">
         <p className="eyebrow">{ct('mandate.eyebrow', { number: mandate.number })}</p>
         <h1>{mandate.title}</h1>
+        <MandatePdfButton id={mandate.id} />
         <p className="record-header__meta">
           <MandateStatusPill status={mandate.status} />
           <span>{ct(`mandateType.${mandate.type}`)}</span>

@@ -1,6 +1,7 @@
 import { type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
 import { Form, Link, useLoaderData, useSubmit } from '@remix-run/react';
 import { MandateStatusPill } from '~/components/crm/badges';
+import { ExportButtons } from '~/components/crm/export-buttons';
 import { EmptyState, ListRegion, Pagination } from '~/components/crm/list';
 import { SelectField, TextField } from '~/components/form';
 import { requireActorDeps } from '~/lib/auth.server';
@@ -86,6 +87,7 @@ export default function Mandates() {
     <div className="page">
       <header className="page-header page-header--compact">
         <h1>{t('nav.mandates')}</h1>
+        <ExportButtons entity="mandates" />
         <p className="lead">{ct('mandates.lead')}</p>
       </header>
 

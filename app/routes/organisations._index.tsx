@@ -7,6 +7,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from '@remix-run/react';
 import { SubmitButton } from '~/components/buttons';
 import { OrganisationStatusPill, StageBadge } from '~/components/crm/badges';
+import { ExportButtons } from '~/components/crm/export-buttons';
 import { EmptyState, ListRegion, Pagination } from '~/components/crm/list';
 import { FormAlert, Notice, SelectField, TextField } from '~/components/form';
 import { localeOf, requireActorDeps, translatorFor } from '~/lib/auth.server';
@@ -358,6 +359,7 @@ export default function Organisations() {
             </Link>
           ) : null}
           <h1>{bin ? ct('orgs.binTitle') : t('nav.organisations')}</h1>
+          <ExportButtons entity="organisations" />
           <p className="lead">{bin ? ct('orgs.binLead') : ct('orgs.lead')}</p>
         </header>
         {bin ? null : (

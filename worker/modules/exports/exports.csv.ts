@@ -4,7 +4,7 @@
  * `YYYY-MM-DD HH:MM:SS` in UTC, amounts plain decimals with two places and no
  * thousands separator — a decimal point with `,`, a decimal comma with `;`.
  */
-import type { Cell, Column, ExportSource, Lang } from './exports.source';
+import type { Cell, Column, ExportSource, Lang } from './exports.types';
 
 export const CSV_BOM = '\uFEFF';
 

@@ -1,12 +1,13 @@
 /**
  * Branded PDF reports (pdf-lib): a text logo mark, title, filters, generated
  * by/at, vector charts of the summary, then the rows as a table whose header
- * repeats on every page, and page numbers. Noto Sans is embedded (subset), so
- * every Latin, Greek, Cyrillic and Vietnamese name prints.
+ * repeats on every page, and page numbers. Noto Sans is embedded, so
+ * every Latin, Greek, Cyrillic and Vietnamese name prints. Whole, not subset:
+ * pdf-lib's subsetter drops glyphs of Noto Sans (seen as missing letters).
  */
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, type PDFFont, type PDFPage, type RGB, rgb } from 'pdf-lib';
-import type { Cell, Column, ExportSource, Lang, Tally } from './exports.source';
+import type { Cell, Column, ExportSource, Lang, Tally } from './exports.types';
 import { PDF_FONTS } from './fonts';
 
 export const PDF_MEDIA_TYPE = 'application/pdf';
@@ -46,8 +47,8 @@ async function newDocument(title: string): Promise<{ doc: PDFDocument; fonts: Fo
   doc.setCreator('Alforis CRM');
   doc.setProducer('Alforis CRM');
   const [regular, bold] = await Promise.all([
-    doc.embedFont(PDF_FONTS.regular, { subset: true }),
-    doc.embedFont(PDF_FONTS.bold, { subset: true }),
+    doc.embedFont(PDF_FONTS.regular),
+    doc.embedFont(PDF_FONTS.bold),
   ]);
   return { doc, fonts: { regular, bold } };
 }

@@ -9,35 +9,10 @@ import type { ActorDeps } from '../../lib/service-context';
 import { listMandates, mandateFilters } from '../mandates/mandates.service';
 import { listOrganisations, organisationFilters } from '../organisations/organisations.service';
 import { listPeople, personFilters } from '../people/people.service';
-import type { ExportEntity, ExportRequest } from './exports.schemas';
+import type { ExportRequest } from './exports.schemas';
+import type { Column, ColumnKind, ExportSource, Tally } from './exports.types';
 
-export type ColumnKind = 'text' | 'date' | 'datetime' | 'amount' | 'integer';
-export type Cell = string | number | null;
-export type Lang = 'fr' | 'en';
-
-export interface Column {
-  header: Record<Lang, string>;
-  kind: ColumnKind;
-  /** Spreadsheet width in characters; the PDF scales these to the page. */
-  width: number;
-}
-
-/** One aggregate shown as a chart: label → count, in display order. */
-export interface Tally {
-  title: Record<Lang, string>;
-  kind: 'bar' | 'pie';
-  counts: Map<string, number>;
-}
-
-export interface ExportSource {
-  entity: ExportEntity;
-  title: Record<Lang, string>;
-  columns: Column[];
-  /** Pages of rows, one cell per column: text as is, dates `YYYY-MM-DD`, timestamps ISO, amounts decimal strings. */
-  pages(pageSize?: number): AsyncGenerator<Cell[][]>;
-  /** Filled while `pages()` runs: the charts of the export summary. */
-  tallies: Tally[];
-}
+export type { Cell, Column, ColumnKind, ExportSource, Lang, Tally } from './exports.types';
 
 export const DEFAULT_PAGE_SIZE = 1_000;
 

@@ -5,7 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import { addCharts, type ChartSpec } from './exports.charts';
-import type { Cell, Column, ExportSource, Lang, Tally } from './exports.source';
+import type { Cell, Column, ExportSource, Lang, Tally } from './exports.types';
 
 export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
