@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { AFFILIATION_ROUTES } from './matrix/affiliations.routes';
+import { EXPORT_ROUTES } from './matrix/exports.routes';
 import { IDENTITY_ROUTES } from './matrix/identity.routes';
 import { IMPORT_ROUTES } from './matrix/imports.routes';
 import { INTERACTION_ROUTES } from './matrix/interactions.routes';
@@ -36,6 +37,7 @@ runAuthorizationMatrix(
     ...AFFILIATION_ROUTES,
     ...SEARCH_ROUTES,
     ...IMPORT_ROUTES,
+    ...EXPORT_ROUTES,
   ],
   () => fx,
 );

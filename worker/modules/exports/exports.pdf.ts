@@ -53,17 +53,43 @@ async function newDocument(title: string): Promise<{ doc: PDFDocument; fonts: Fo
   return { doc, fonts: { regular, bold } };
 }
 
-/** Cuts `text` to fit `width`, with an ellipsis; measures only when a rough estimate says it may not fit. */
-function clip(text: string, font: PDFFont, size: number, width: number): string {
-  if (text.length * size * 0.45 <= width && font.widthOfTextAtSize(text, size) <= width) return text;
-  let low = 0;
-  let high = text.length;
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2);
-    if (font.widthOfTextAtSize(`${text.slice(0, middle)}…`, size) <= width) low = middle;
-    else high = middle - 1;
+const advances = new WeakMap<PDFFont, Map<string, number>>();
+
+/**
+ * Width from cached per-character advances (no kerning): fontkit's layout per
+ * call dominated the PDF time; a table cell does not need kerning precision.
+ */
+function textWidth(font: PDFFont, text: string, size: number): number {
+  let cache = advances.get(font);
+  if (!cache) {
+    cache = new Map();
+    advances.set(font, cache);
   }
-  return `${text.slice(0, low)}…`;
+  let width = 0;
+  for (const char of text) {
+    let advance = cache.get(char);
+    if (advance === undefined) {
+      advance = font.widthOfTextAtSize(char, 1);
+      cache.set(char, advance);
+    }
+    width += advance;
+  }
+  return width * size;
+}
+
+/** Cuts `text` to fit `width`, with an ellipsis. */
+function clip(text: string, font: PDFFont, size: number, width: number): string {
+  if (textWidth(font, text, size) <= width) return text;
+  const ellipsis = textWidth(font, '…', size);
+  let used = 0;
+  let end = 0;
+  for (const char of text) {
+    const next = textWidth(font, char, size);
+    if (used + next + ellipsis > width) break;
+    used += next;
+    end += char.length;
+  }
+  return `${text.slice(0, end)}…`;
 }
 
 function displayCell(value: Cell, column: Column, lang: Lang): string {
@@ -326,7 +352,7 @@ export async function buildPdf(
         const shown = clip(text, fonts.regular, FONT_SIZE, width - 4);
         const right = column.kind === 'amount' || column.kind === 'integer';
         page.drawText(shown, {
-          x: right ? x + width - 2 - fonts.regular.widthOfTextAtSize(shown, FONT_SIZE) : x + 2,
+          x: right ? x + width - 2 - textWidth(fonts.regular, shown, FONT_SIZE) : x + 2,
           y: y - ROW_HEIGHT + 6,
           size: FONT_SIZE,
           font: fonts.regular,
