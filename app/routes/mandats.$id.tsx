@@ -9,6 +9,7 @@ import type { ShouldRevalidateFunction } from '@remix-run/react';
 import { Form, Link, useActionData, useLoaderData, useLocation } from '@remix-run/react';
 import { ConfirmButton, SubmitButton, useSubmitting } from '~/components/buttons';
 import { MandateStatusPill } from '~/components/crm/badges';
+import { MandatePdfButton } from '~/components/crm/export-buttons';
 import { InteractionList } from '~/components/crm/interactions';
 import { DetailList, Section } from '~/components/crm/record';
 import { Timeline } from '~/components/crm/timeline';
@@ -260,6 +261,7 @@ export default function MandatePage() {
           </p>
         </header>
         <div className="page-bar__actions">
+          <MandatePdfButton id={mandate.id} />
           {canUpdate ? (
             <Link to="modifier" className="button button--primary">
               {ct('crm.edit')}

@@ -7,6 +7,7 @@ import {
 import { Form, Link, useLoaderData, useSubmit } from '@remix-run/react';
 import { MandateStatusPill } from '~/components/crm/badges';
 import { BinLink, BinTable, RestoreOutcome } from '~/components/crm/bin';
+import { ExportButtons } from '~/components/crm/export-buttons';
 import { EmptyState, ListRegion, Pagination } from '~/components/crm/list';
 import { Notice, SelectField, TextField } from '~/components/form';
 import { localeOf, requireActorDeps, translatorFor } from '~/lib/auth.server';
@@ -127,6 +128,7 @@ export default function Mandates() {
         </header>
         {bin ? null : (
           <div className="page-bar__actions">
+            <ExportButtons entity="mandates" />
             {canDelete ? <BinLink to="/mandats?deleted=true" /> : null}
             {canCreate ? (
               <Link to="/mandats/new" className="button button--primary">

@@ -8,6 +8,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } fr
 import { SubmitButton } from '~/components/buttons';
 import { OrganisationStatusPill, StageBadge } from '~/components/crm/badges';
 import { ImportLink } from '~/components/crm/imports';
+import { ExportButtons } from '~/components/crm/export-buttons';
 import { EmptyState, ListRegion, Pagination } from '~/components/crm/list';
 import { FormAlert, Notice, SelectField, TextField } from '~/components/form';
 import { localeOf, requireActorDeps, translatorFor } from '~/lib/auth.server';
@@ -360,6 +361,7 @@ export default function Organisations() {
             </Link>
           ) : null}
           <h1>{bin ? ct('orgs.binTitle') : t('nav.organisations')}</h1>
+          <ExportButtons entity="organisations" />
           <p className="lead">{bin ? ct('orgs.binLead') : ct('orgs.lead')}</p>
         </header>
         {bin ? null : (

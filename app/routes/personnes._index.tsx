@@ -1,5 +1,6 @@
 import { type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/cloudflare';
 import { Form, Link, useLoaderData, useSubmit } from '@remix-run/react';
+import { ExportButtons } from '~/components/crm/export-buttons';
 import { EmptyState, ListRegion, Pagination } from '~/components/crm/list';
 import { Notice, SelectField, TextField } from '~/components/form';
 import { requireActorDeps } from '~/lib/auth.server';
@@ -75,6 +76,7 @@ export default function People() {
       <div className="page-bar">
         <header className="page-header page-header--compact">
           <h1>{t('nav.people')}</h1>
+          <ExportButtons entity="people" />
           <p className="lead">{ct('people.lead')}</p>
         </header>
         {canCreate ? (

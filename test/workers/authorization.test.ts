@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { AFFILIATION_ROUTES } from './matrix/affiliations.routes';
 import { CACHE_ROUTES } from './matrix/cache.routes';
+import { EXPORT_ROUTES } from './matrix/exports.routes';
 import { IDENTITY_ROUTES } from './matrix/identity.routes';
 import { IMPORT_ROUTES } from './matrix/imports.routes';
 import { INTERACTION_ROUTES } from './matrix/interactions.routes';
@@ -42,6 +43,7 @@ runAuthorizationMatrix(
     ...WEBHOOK_ROUTES,
     ...CACHE_ROUTES,
     ...NOTIFICATION_ROUTES,
+    ...EXPORT_ROUTES,
   ],
   () => fx,
 );

@@ -2,6 +2,7 @@ import type { AppRouter } from '../lib/context';
 import { affiliationsRoutes, organisationPeopleRoutes } from './affiliations/affiliations.routes';
 import { auditRoutes } from './audit/audit.routes';
 import { cacheAdminRoutes } from './cache/cache.routes';
+import { exportsRoutes } from './exports/exports.routes';
 import { gdprRoutes } from './gdpr/gdpr.routes';
 import { healthRoutes } from './health/health.routes';
 import { apiTokensRoutes } from './identity/api-tokens.routes';
@@ -54,6 +55,7 @@ export const MODULES: ModuleMount[] = [
   { prefix: '/api/v1/webhooks', routes: webhooksRoutes },
   { prefix: '/api/v1/admin/cache', routes: cacheAdminRoutes },
   { prefix: '/api/v1/notifications', routes: notificationsRoutes },
+  { prefix: '/api/v1/exports', routes: exportsRoutes },
 ];
 
 /** `/api/v1` paths reachable without signing in. */

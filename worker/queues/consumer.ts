@@ -6,6 +6,7 @@ import { readConfig } from '../lib/config';
 import { createLogger, type Logger } from '../lib/logger';
 import { createReporter, type ErrorReporter } from '../lib/sentry';
 import { cacheInvalidationSubscriber } from '../modules/cache/cache.events';
+import { exportBuildSchema, failDeadExport, runExportJob } from '../modules/exports/exports.consumer';
 import { failDeadImport, importCommitSchema, runImportCommit } from '../modules/imports/imports.consumer';
 import {
   notificationsScanSchema,
@@ -70,7 +71,9 @@ const HANDLERS: Record<QueueName, Record<string, Handler<z.ZodType>>> = {
     [DELIVER_MESSAGE_TYPE]: handler(webhookDeliverSchema, deliverWebhook),
   },
   'email-sends': {},
-  exports: {},
+  exports: {
+    'export.build': handler(exportBuildSchema, runExportJob),
+  },
   imports: {
     'import.commit': handler(importCommitSchema, runImportCommit),
   },
@@ -87,6 +90,7 @@ const DEAD_LETTER_HANDLERS: Partial<Record<QueueName, (body: unknown, deps: Cons
   {
     imports: failDeadImport,
     'webhook-deliveries': failDeadDelivery,
+    exports: failDeadExport,
   };
 
 function describe(error: unknown): string {

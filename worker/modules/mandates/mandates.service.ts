@@ -13,7 +13,7 @@ import {
   type Tx,
 } from '../../lib/records';
 import type { ActorDeps } from '../../lib/service-context';
-import { assertPermission } from '../identity/actor';
+import { type Actor, assertPermission } from '../identity/actor';
 import { assertCanSee, scopeCondition } from '../identity/scope';
 import { escapeLike } from '../identity/users.service';
 import { ownerTeamErrors, throwIfErrors, todayUtc, visibleLinks } from '../interactions/links';
@@ -153,8 +153,22 @@ async function queryMandates(deps: ActorDeps, query: ListMandatesQuery) {
   if (query.deleted) assertPermission(actor, 'mandates', 'delete');
   const { field, direction } = parseSort(query.sort, SORTS, '-createdAt');
   const page = keyset(field, direction, mandates.id, query.cursor);
+  const rows = await deps.db
+    .select()
+    .from(mandates)
+    .where(and(mandateFilters(actor, query), page.where))
+    .orderBy(...page.orderBy)
+    .limit(query.limit + 1);
+  const result = pageFromRows(rows, query.limit, page);
+  return { data: result.data.map(toMandate), nextCursor: result.nextCursor };
+}
+
+export type MandateFilters = Omit<ListMandatesQuery, 'limit' | 'cursor' | 'sort'>;
+
+/** The list's scope and filters, without paging: shared with exports (counts, summaries). */
+export function mandateFilters(actor: Actor, query: MandateFilters): SQL | undefined {
   const pattern = query.q ? `%${escapeLike(query.q)}%` : undefined;
-  const conditions: (SQL | undefined)[] = [
+  return and(
     scopeCondition(actor, mandates),
     query.deleted ? isNotNull(mandates.deletedAt) : isNull(mandates.deletedAt),
     pattern ? or(ilike(mandates.number, pattern), ilike(mandates.title, pattern)) : undefined,
@@ -167,16 +181,7 @@ async function queryMandates(deps: ActorDeps, query: ListMandatesQuery) {
     query.signedTo ? lte(mandates.signedAt, query.signedTo) : undefined,
     query.reviewBefore ? lte(mandates.nextReviewAt, query.reviewBefore) : undefined,
     query.updatedSince ? gte(mandates.updatedAt, new Date(query.updatedSince)) : undefined,
-    page.where,
-  ];
-  const rows = await deps.db
-    .select()
-    .from(mandates)
-    .where(and(...conditions))
-    .orderBy(...page.orderBy)
-    .limit(query.limit + 1);
-  const result = pageFromRows(rows, query.limit, page);
-  return { data: result.data.map(toMandate), nextCursor: result.nextCursor };
+  );
 }
 
 async function loadVisible(

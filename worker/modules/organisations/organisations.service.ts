@@ -26,7 +26,7 @@ import {
   type Tx,
 } from '../../lib/records';
 import type { ActorDeps } from '../../lib/service-context';
-import { assertPermission } from '../identity/actor';
+import { type Actor, assertPermission } from '../identity/actor';
 import { assertCanSee, scopeCondition } from '../identity/scope';
 import { escapeLike } from '../identity/users.service';
 import type {
@@ -179,7 +179,21 @@ async function queryOrganisations(deps: ActorDeps, query: ListOrganisationsQuery
   if (query.deleted) assertPermission(actor, 'organisations', 'delete');
   const { field, direction } = parseSort(query.sort, SORTS, 'name');
   const page = keyset(field, direction, organisations.id, query.cursor);
-  const conditions: (SQL | undefined)[] = [
+  const rows = await deps.db
+    .select()
+    .from(organisations)
+    .where(and(organisationFilters(actor, query), page.where))
+    .orderBy(...page.orderBy)
+    .limit(query.limit + 1);
+  const result = pageFromRows(rows, query.limit, page);
+  return { data: result.data.map(toOrganisation), nextCursor: result.nextCursor };
+}
+
+export type OrganisationFilters = Omit<ListOrganisationsQuery, 'limit' | 'cursor' | 'sort'>;
+
+/** The list's scope and filters, without paging: shared with exports (counts, summaries). */
+export function organisationFilters(actor: Actor, query: OrganisationFilters): SQL | undefined {
+  return and(
     scopeCondition(actor, organisations),
     query.deleted ? isNotNull(organisations.deletedAt) : isNull(organisations.deletedAt),
     query.q ? ilike(organisations.name, `%${escapeLike(query.q)}%`) : undefined,
@@ -195,16 +209,7 @@ async function queryOrganisations(deps: ActorDeps, query: ListOrganisationsQuery
     query.createdFrom ? gte(organisations.createdAt, new Date(query.createdFrom)) : undefined,
     query.createdTo ? lte(organisations.createdAt, new Date(query.createdTo)) : undefined,
     query.updatedSince ? gte(organisations.updatedAt, new Date(query.updatedSince)) : undefined,
-    page.where,
-  ];
-  const rows = await deps.db
-    .select()
-    .from(organisations)
-    .where(and(...conditions))
-    .orderBy(...page.orderBy)
-    .limit(query.limit + 1);
-  const result = pageFromRows(rows, query.limit, page);
-  return { data: result.data.map(toOrganisation), nextCursor: result.nextCursor };
+  );
 }
 
 async function loadVisible(

@@ -204,8 +204,23 @@ async function queryPeople(deps: ActorDeps, query: ListPeopleQuery) {
     field.key === 'lastName'
       ? nameKeyset(people.id, direction, query.cursor)
       : keyset(field, direction, people.id, query.cursor);
+  const rows = await deps.db
+    .select({ ...getTableColumns(people), sortLast, sortFirst })
+    .from(people)
+    .where(and(personFilters(deps, query), page.where))
+    .orderBy(...page.orderBy)
+    .limit(query.limit + 1);
+  const result = pageFromRows(rows, query.limit, page);
+  return { data: result.data.map(toPerson), nextCursor: result.nextCursor };
+}
+
+export type PersonFilters = Omit<ListPeopleQuery, 'limit' | 'cursor' | 'sort'>;
+
+/** The list's scope and filters, without paging: shared with exports (counts, summaries). */
+export function personFilters(deps: ActorDeps, query: PersonFilters): SQL | undefined {
+  const { actor } = deps;
   const pattern = query.q ? `%${escapeLike(query.q)}%` : undefined;
-  const conditions: (SQL | undefined)[] = [
+  return and(
     scopeCondition(actor, people),
     query.deleted ? isNotNull(people.deletedAt) : isNull(people.deletedAt),
     pattern
@@ -244,16 +259,7 @@ async function queryPeople(deps: ActorDeps, query: ListPeopleQuery) {
     query.createdFrom ? gte(people.createdAt, new Date(query.createdFrom)) : undefined,
     query.createdTo ? lte(people.createdAt, new Date(query.createdTo)) : undefined,
     query.updatedSince ? gte(people.updatedAt, new Date(query.updatedSince)) : undefined,
-    page.where,
-  ];
-  const rows = await deps.db
-    .select({ ...getTableColumns(people), sortLast, sortFirst })
-    .from(people)
-    .where(and(...conditions))
-    .orderBy(...page.orderBy)
-    .limit(query.limit + 1);
-  const result = pageFromRows(rows, query.limit, page);
-  return { data: result.data.map(toPerson), nextCursor: result.nextCursor };
+  );
 }
 
 /**
