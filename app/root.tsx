@@ -16,8 +16,8 @@ import {
 import type { ReactNode } from 'react';
 import faviconHref from '~/assets/favicon.svg?url';
 import { ErrorPage } from '~/components/error-page';
-import { CommandBar } from '~/components/search/command-bar';
 import { NotificationBell } from '~/components/notification-bell';
+import { CommandBar } from '~/components/search/command-bar';
 import { ThemeSwitch, useOptimisticTheme } from '~/components/theme-switch';
 import { UserMenu } from '~/components/user-menu';
 import { canAdminister, localeOf } from '~/lib/auth.server';

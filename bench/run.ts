@@ -51,8 +51,8 @@ import {
   explain,
   timeHashPassword,
 } from './crm';
-import { measureWebhooks, renderWebhooks } from './webhooks';
 import { benchNotifications, flushNotificationsSection } from './notifications';
+import { measureWebhooks, renderWebhooks } from './webhooks';
 
 const SQL = 'select count(*)::int as migrations from drizzle.__drizzle_migrations';
 const BUNDLE_BUDGET_BYTES = 1.5 * 1024 * 1024;

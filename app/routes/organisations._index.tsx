@@ -7,8 +7,8 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from '@remix-run/react';
 import { SubmitButton } from '~/components/buttons';
 import { OrganisationStatusPill, StageBadge } from '~/components/crm/badges';
-import { ImportLink } from '~/components/crm/imports';
 import { ExportButtons } from '~/components/crm/export-buttons';
+import { ImportLink } from '~/components/crm/imports';
 import { EmptyState, ListRegion, Pagination } from '~/components/crm/list';
 import { FormAlert, Notice, SelectField, TextField } from '~/components/form';
 import { localeOf, requireActorDeps, translatorFor } from '~/lib/auth.server';
