@@ -248,7 +248,7 @@ describe('administration', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'settings-users.png'), fullPage: true });
 
     // Search and filters live in the URL.
-    await page.getByLabel('Rechercher').fill('lyon');
+    await page.getByRole('searchbox', { name: 'Rechercher', exact: true }).fill('lyon');
     await page.getByRole('button', { name: 'Filtrer' }).click();
     await page.waitForURL(/q=lyon/);
     await expect.poll(() => page.locator('tbody tr').count()).toBe(2);

@@ -2,8 +2,9 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { auditLog, sessions, users } from '../../worker/db/schema';
 import type { Actor } from '../../worker/modules/identity/actor';
+import { installIdentityDefaults } from '../../worker/modules/identity/defaults';
 import { hashPassword, PBKDF2_ITERATIONS, verifyPassword } from '../../worker/modules/identity/password';
-import { ROLES } from '../../worker/modules/identity/permissions';
+import { DEFAULT_GRANTS, ROLES } from '../../worker/modules/identity/permissions';
 import { canSeeRecord } from '../../worker/modules/identity/scope';
 import { callWorker, createTestDatabase, problemOf, testDbHandle } from './support/helpers';
 import {
@@ -436,5 +437,34 @@ describe('record scope', () => {
       false,
       false,
     ]);
+  });
+});
+
+describe('default grants on upgrade', () => {
+  it('a permission new to the database gets its default grants; Admins’ edits to old ones stay', async () => {
+    const handle = testDbHandle(database.url);
+    try {
+      // An Admin revoked a default grant; a release then adds emails:read (simulated by deleting it).
+      await handle.db.execute(
+        sql`delete from role_permissions where role_id = 'user' and resource = 'people' and action = 'create'`,
+      );
+      await handle.db.execute(sql`delete from permissions where resource = 'emails' and action = 'read'`);
+      await installIdentityDefaults(handle.db);
+      const grants = await handle.db.execute<{ role_id: string; resource: string; action: string }>(
+        sql`select role_id, resource, action from role_permissions
+            where (resource = 'emails' and action = 'read') or (role_id = 'user' and resource = 'people' and action = 'create')
+            order by role_id`,
+      );
+      const expectedEmailRoles = (Object.keys(DEFAULT_GRANTS) as (keyof typeof DEFAULT_GRANTS)[])
+        .filter((role) => DEFAULT_GRANTS[role].includes('emails:read'))
+        .sort();
+      expect(expectedEmailRoles.length).toBeGreaterThan(0);
+      expect(grants.rows.filter((row) => row.resource === 'emails').map((row) => row.role_id)).toEqual(
+        expectedEmailRoles,
+      );
+      expect(grants.rows.filter((row) => row.resource === 'people')).toEqual([]);
+    } finally {
+      await handle.close();
+    }
   });
 });

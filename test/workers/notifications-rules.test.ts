@@ -1,5 +1,5 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CRONS } from '../../worker/cron/scheduled';
 import type { DbHandle } from '../../worker/db/client';
@@ -314,7 +314,11 @@ describe('the pipeline: domain-events queue → rules → stored notifications',
       assigneeId: fx.users.teammate.id,
     });
     const late = await createRecordAs(fx, 'teammate', 'tasks', { title: 'Relance', dueDate: day(-2) });
-    await createRecordAs(fx, 'teammate', 'tasks', { title: 'Fait', dueDate: day(-2), status: 'done' });
+    const done = await createRecordAs(fx, 'teammate', 'tasks', {
+      title: 'Fait',
+      dueDate: day(-2),
+      status: 'done',
+    });
     const organisationId = await createRecordAs(fx, 'otherUser', 'organisations', { name: 'Lyxor' });
     const mandate = await createRecordAs(fx, 'otherUser', 'mandates', {
       number: `M-T-${crypto.randomUUID().slice(0, 6)}`,
@@ -324,7 +328,9 @@ describe('the pipeline: domain-events queue → rules → stored notifications',
       status: 'active',
       endDate: day(10),
     });
-    const due = await dueEvents(handle.db, now);
+    // The database is shared with other test files: look only at this test's records.
+    const mine = new Set([soon, late, mandate, done]);
+    const due = (await dueEvents(handle.db, now)).filter((entry) => mine.has(entry.entityId));
     expect(due.map((entry) => `${entry.type}:${entry.entityId}`).sort()).toEqual(
       [`mandate.expiring:${mandate}`, `task.due_soon:${soon}`, `task.overdue:${late}`].sort(),
     );
@@ -342,7 +348,7 @@ describe('the pipeline: domain-events queue → rules → stored notifications',
         entityId: notifications.entityId,
       })
       .from(notifications)
-      .where(eq(notifications.data, { event: 'task.due_soon' }));
+      .where(and(eq(notifications.data, { event: 'task.due_soon' }), eq(notifications.entityId, soon)));
     expect(rows).toEqual([{ recipientId: fx.users.teammate.id, type: 'task_due_soon', entityId: soon }]);
     const timeBased = await handle.pool.query(
       `select type, recipient_id from notifications where entity_id = any($1::uuid[]) order by type, recipient_id`,

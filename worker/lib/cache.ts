@@ -100,7 +100,12 @@ class CacheUnavailable extends Error {
  * (`recordChange`), so writes can note what they change; the tags are bumped
  * after the service returns, i.e. after commit (see `noteChangedTags`).
  */
-const requestCache = new AsyncLocalStorage<Cache>();
+// One instance per isolate, shared through a global symbol: the Remix server build bundles
+// its own copy of this module, and its writes must reach the store the worker opened.
+const REQUEST_CACHE = Symbol.for('alforis.requestCache');
+const cacheGlobals = globalThis as typeof globalThis & { [REQUEST_CACHE]?: AsyncLocalStorage<Cache> };
+cacheGlobals[REQUEST_CACHE] ??= new AsyncLocalStorage<Cache>();
+const requestCache: AsyncLocalStorage<Cache> = cacheGlobals[REQUEST_CACHE];
 
 export function runWithCache<T>(cache: Cache, fn: () => Promise<T>): Promise<T> {
   return requestCache.run(cache, fn);

@@ -12,8 +12,9 @@ import {
 } from './permissions';
 
 /**
- * Installs roles, the permission catalogue and, for roles that have no grants
- * yet, the default grants. Idempotent; Admins' later edits are kept.
+ * Installs roles, the permission catalogue and the default grants: all of them for a role
+ * that has no grants yet, and those of newly added permissions for the others.
+ * Idempotent; Admins' later edits to existing permissions are kept.
  */
 export async function installIdentityDefaults(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
@@ -26,16 +27,21 @@ export async function installIdentityDefaults(db: Database): Promise<void> {
           set: { name: role.name, level: role.level, description: role.description },
         });
     }
+    // A permission new to this database (a resource or action added by a release) gets its
+    // default grants on every role; permissions that already existed keep the Admins' choices.
+    const added = new Set<string>();
     for (const resource of RESOURCES) {
       for (const action of ACTIONS) {
-        await tx
+        const inserted = await tx
           .insert(permissions)
           .values({
             resource,
             action,
             description: `${ACTION_DESCRIPTIONS[action]}: ${RESOURCE_DESCRIPTIONS[resource]}`,
           })
-          .onConflictDoNothing();
+          .onConflictDoNothing()
+          .returning({ resource: permissions.resource });
+        if (inserted.length > 0) added.add(`${resource}:${action}`);
       }
     }
     for (const roleId of ROLE_IDS) {
@@ -44,12 +50,13 @@ export async function installIdentityDefaults(db: Database): Promise<void> {
         .from(rolePermissions)
         .where(eq(rolePermissions.roleId, roleId))
         .limit(1);
-      if (existing.length > 0) continue;
-      const grants = DEFAULT_GRANTS[roleId].map((permission) => {
+      const defaults: readonly string[] = DEFAULT_GRANTS[roleId];
+      const wanted = existing.length > 0 ? defaults.filter((permission) => added.has(permission)) : defaults;
+      const grants = wanted.map((permission) => {
         const [resource, action] = permission.split(':') as [string, string];
         return { roleId, resource, action };
       });
-      if (grants.length > 0) await tx.insert(rolePermissions).values(grants);
+      if (grants.length > 0) await tx.insert(rolePermissions).values(grants).onConflictDoNothing();
     }
   });
 }
