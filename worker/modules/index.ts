@@ -1,6 +1,7 @@
 import type { AppRouter } from '../lib/context';
 import { affiliationsRoutes, organisationPeopleRoutes } from './affiliations/affiliations.routes';
 import { auditRoutes } from './audit/audit.routes';
+import { emailRoutes } from './email/email.routes';
 import { gdprRoutes } from './gdpr/gdpr.routes';
 import { healthRoutes } from './health/health.routes';
 import { apiTokensRoutes } from './identity/api-tokens.routes';
@@ -48,6 +49,7 @@ export const MODULES: ModuleMount[] = [
   { prefix: '/api/v1/imports', routes: importsRoutes },
   { prefix: '/api/v1/search', routes: searchRoutes },
   { prefix: '/api/v1/system', routes: systemRoutes },
+  { prefix: '/api/v1/email', routes: emailRoutes },
 ];
 
 /** `/api/v1` paths reachable without signing in. */

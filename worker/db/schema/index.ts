@@ -1,4 +1,5 @@
 export * from './crm';
+export * from './email';
 export * from './identity';
 export * from './imports';
 export * from './system';
