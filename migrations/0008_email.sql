@@ -88,6 +88,7 @@ CREATE TABLE "email_sends" (
 	"provider_message_id" text,
 	"error" text,
 	"attempts" integer DEFAULT 0 NOT NULL,
+	"leased_until" timestamp with time zone,
 	"queued_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"sent_at" timestamp with time zone
 );
@@ -178,6 +179,7 @@ CREATE INDEX "email_sends_campaign_idx" ON "email_sends" USING btree ("campaign_
 CREATE INDEX "email_sends_person_idx" ON "email_sends" USING btree ("person_id");--> statement-breakpoint
 CREATE INDEX "email_sends_provider_idx" ON "email_sends" USING btree ("provider_message_id");--> statement-breakpoint
 CREATE INDEX "email_sends_sent_idx" ON "email_sends" USING btree ("sent_at");--> statement-breakpoint
+CREATE INDEX "email_sends_queued_idx" ON "email_sends" USING btree ("queued_at") WHERE "email_sends"."status" = 'queued';--> statement-breakpoint
 CREATE UNIQUE INDEX "email_sequence_steps_position_key" ON "email_sequence_steps" USING btree ("sequence_id","position");--> statement-breakpoint
 CREATE INDEX "email_sequences_updated_idx" ON "email_sequences" USING btree ("updated_at","id");--> statement-breakpoint
 CREATE INDEX "email_templates_updated_idx" ON "email_templates" USING btree ("updated_at","id");

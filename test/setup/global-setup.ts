@@ -2,6 +2,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { startEmailSink } from '../../scripts/local/email-sink';
 import { startNeonProxy } from '../../scripts/local/neon-proxy';
 import { startPostgres } from '../../scripts/local/postgres';
 import { resolveRedis, startRedisServer } from '../../scripts/local/redis';
@@ -88,6 +89,9 @@ export default async function setup(project: TestProject): Promise<Stop> {
     project.provide('UPSTASH_DOWN_URL', upstashDownUrl);
     project.provide('SENTRY_SINK_URL', sentry.value.url);
     project.provide('REDIS_AVAILABLE', redisHandle !== null);
+    const emailSink = await startEmailSink();
+    stops.push(() => emailSink.stop());
+    project.provide('EMAIL_SINK_URL', emailSink.url);
   } catch (error) {
     await stopAll();
     throw error;

@@ -15,5 +15,7 @@ declare module 'vitest' {
     SENTRY_SINK_URL: string;
     /** `false` when no Redis could be found outside CI: Redis-backed tests skip, loudly. */
     REDIS_AVAILABLE: boolean;
+    /** Local email provider speaking SendGrid's v3 mail/send; `GET /__messages` lists what it got. */
+    EMAIL_SINK_URL: string;
   }
 }

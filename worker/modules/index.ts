@@ -1,6 +1,7 @@
 import type { AppRouter } from '../lib/context';
 import { affiliationsRoutes, organisationPeopleRoutes } from './affiliations/affiliations.routes';
 import { auditRoutes } from './audit/audit.routes';
+import { emailPublicRoutes } from './email/email.public.routes';
 import { emailRoutes } from './email/email.routes';
 import { gdprRoutes } from './gdpr/gdpr.routes';
 import { healthRoutes } from './health/health.routes';
@@ -50,6 +51,7 @@ export const MODULES: ModuleMount[] = [
   { prefix: '/api/v1/search', routes: searchRoutes },
   { prefix: '/api/v1/system', routes: systemRoutes },
   { prefix: '/api/v1/email', routes: emailRoutes },
+  { prefix: '/', routes: emailPublicRoutes },
 ];
 
 /** `/api/v1` paths reachable without signing in. */

@@ -5,6 +5,18 @@ import { deadLetters } from '../db/schema';
 import { readConfig } from '../lib/config';
 import { createLogger, type Logger } from '../lib/logger';
 import { createReporter, type ErrorReporter } from '../lib/sentry';
+import { decideCampaign, startCampaign } from '../modules/email/email.campaigns.service';
+import {
+  campaignDecideMessageSchema,
+  campaignStartMessageSchema,
+  emailSendMessageSchema,
+  handleSendMessage,
+} from '../modules/email/email.sending';
+import {
+  advanceEnrolments,
+  handleEmailDomainEvent,
+  sequenceAdvanceMessageSchema,
+} from '../modules/email/email.sequences.service';
 import { failDeadImport, importCommitSchema, runImportCommit } from '../modules/imports/imports.consumer';
 import { recordHeartbeat } from '../modules/system/system.service';
 import { type DomainEventMessage, domainEventSchema, envelopeSchema, heartbeatSchema } from './messages';
@@ -37,7 +49,7 @@ function handler<S extends z.ZodType>(schema: S, handle: Handler<S>['handle']): 
 export const DOMAIN_EVENT_SUBSCRIBERS: {
   name: string;
   handle(event: DomainEventMessage, deps: ConsumerDeps): Promise<void>;
-}[] = [];
+}[] = [{ name: 'email', handle: handleEmailDomainEvent }];
 
 const domainEventHandler = handler(domainEventSchema, async (event, deps) => {
   for (const subscriber of DOMAIN_EVENT_SUBSCRIBERS) await subscriber.handle(event, deps);
@@ -49,7 +61,16 @@ const HANDLERS: Record<QueueName, Record<string, Handler<z.ZodType>>> = {
     'system.heartbeat': handler(heartbeatSchema, (message, deps) => recordHeartbeat(deps.db, message)),
   },
   'webhook-deliveries': {},
-  'email-sends': {},
+  'email-sends': {
+    'email.send': handler(emailSendMessageSchema, (message, deps) => handleSendMessage(message, deps)),
+    'email.campaign_start': handler(campaignStartMessageSchema, (message, deps) =>
+      startCampaign(message.campaignId, deps),
+    ),
+    'email.campaign_decide': handler(campaignDecideMessageSchema, (message, deps) =>
+      decideCampaign(message.campaignId, deps),
+    ),
+    'email.sequence_advance': handler(sequenceAdvanceMessageSchema, advanceEnrolments),
+  },
   exports: {},
   imports: {
     'import.commit': handler(importCommitSchema, runImportCommit),

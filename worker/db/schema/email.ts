@@ -209,6 +209,8 @@ export const emailSends = pgTable(
     providerMessageId: text('provider_message_id'),
     error: text('error'),
     attempts: integer('attempts').notNull().default(0),
+    /** A consumer holds a `sending` row until then; a crashed one's rows are taken back after it. */
+    leasedUntil: at('leased_until'),
     queuedAt: at('queued_at').notNull().defaultNow(),
     sentAt: at('sent_at'),
   },
@@ -218,6 +220,7 @@ export const emailSends = pgTable(
     index('email_sends_person_idx').on(table.personId),
     index('email_sends_provider_idx').on(table.providerMessageId),
     index('email_sends_sent_idx').on(table.sentAt),
+    index('email_sends_queued_idx').on(table.queuedAt).where(sql`${table.status} = 'queued'`),
   ],
 );
 
