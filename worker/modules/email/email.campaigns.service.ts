@@ -185,7 +185,7 @@ export async function createCampaign(deps: ActorDeps, input: z.infer<typeof crea
   });
 }
 
-const EDITABLE: CampaignStatus[] = ['draft', 'scheduled', 'paused'];
+const _EDITABLE: CampaignStatus[] = ['draft', 'scheduled', 'paused'];
 
 export async function updateCampaign(
   deps: ActorDeps,
@@ -478,7 +478,7 @@ export async function variantOutcomes(
 export async function decideCampaign(campaignId: string, deps: SendingDeps) {
   const { db } = deps;
   const [campaign] = await db.select().from(emailCampaigns).where(eq(emailCampaigns.id, campaignId));
-  if (!campaign || campaign.status !== 'testing' || !campaign.abTest) return;
+  if (campaign?.status !== 'testing' || !campaign.abTest) return;
   if (campaign.testEndsAt && campaign.testEndsAt.getTime() > Date.now()) return;
   const abTest = campaign.abTest as AbTest;
   let winnerVariantId = campaign.winnerVariantId;

@@ -421,7 +421,7 @@ export async function advanceEnrolments(
       .select()
       .from(emailSequences)
       .where(eq(emailSequences.id, enrolment.sequenceId));
-    if (!sequence || sequence.status !== 'active' || sequence.deletedAt) continue;
+    if (sequence?.status !== 'active' || sequence.deletedAt) continue;
     const steps = await db
       .select()
       .from(emailSequenceSteps)
