@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { AFFILIATION_ROUTES } from './matrix/affiliations.routes';
+import { EMAIL_ROUTES } from './matrix/email.routes';
 import { IDENTITY_ROUTES } from './matrix/identity.routes';
 import { IMPORT_ROUTES } from './matrix/imports.routes';
 import { INTERACTION_ROUTES } from './matrix/interactions.routes';
@@ -26,6 +27,7 @@ afterAll(async () => {
 /** Every module's routes; a route missing here fails the OpenAPI coverage check. */
 runAuthorizationMatrix(
   [
+    ...EMAIL_ROUTES,
     ...IDENTITY_ROUTES,
     ...ORGANISATION_ROUTES,
     ...MANDATE_ROUTES,
