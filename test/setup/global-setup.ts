@@ -2,6 +2,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { startEmailSink } from '../../scripts/local/email-sink';
 import { startNeonProxy } from '../../scripts/local/neon-proxy';
 import { startPostgres } from '../../scripts/local/postgres';
 import { resolveRedis, startRedisServer } from '../../scripts/local/redis';
@@ -100,6 +101,9 @@ export default async function setup(project: TestProject): Promise<Stop> {
     const receiver = await startWebhookReceiver({ dns: WEBHOOK_TEST_DNS });
     stops.push(() => receiver.stop());
     project.provide('WEBHOOK_RECEIVER_URL', receiver.url);
+    const emailSink = await startEmailSink();
+    stops.push(() => emailSink.stop());
+    project.provide('EMAIL_SINK_URL', emailSink.url);
   } catch (error) {
     await stopAll();
     throw error;

@@ -17,5 +17,7 @@ declare module 'vitest' {
     REDIS_AVAILABLE: boolean;
     /** Local partner endpoint (scripts/local/webhook-receiver.ts); also answers DNS-over-HTTPS on /dns-query. */
     WEBHOOK_RECEIVER_URL: string;
+    /** Local email provider speaking SendGrid's v3 mail/send; `GET /__messages` lists what it got. */
+    EMAIL_SINK_URL: string;
   }
 }

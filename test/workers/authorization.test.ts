@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { AFFILIATION_ROUTES } from './matrix/affiliations.routes';
 import { CACHE_ROUTES } from './matrix/cache.routes';
+import { EMAIL_ROUTES } from './matrix/email.routes';
 import { EXPORT_ROUTES } from './matrix/exports.routes';
 import { IDENTITY_ROUTES } from './matrix/identity.routes';
 import { IMPORT_ROUTES } from './matrix/imports.routes';
@@ -30,6 +31,7 @@ afterAll(async () => {
 /** Every module's routes; a route missing here fails the OpenAPI coverage check. */
 runAuthorizationMatrix(
   [
+    ...EMAIL_ROUTES,
     ...IDENTITY_ROUTES,
     ...ORGANISATION_ROUTES,
     ...MANDATE_ROUTES,

@@ -2,6 +2,7 @@ import { createDbHandle } from '../db/client';
 import { readConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { createReporter } from '../lib/sentry';
+import { runEmailCron } from '../modules/email/email.cron';
 import { notificationJobs } from '../modules/notifications/notifications.schedule';
 import { dispatchPending } from '../modules/outbox/outbox.service';
 import { heartbeatMessage } from '../queues/messages';
@@ -32,6 +33,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env,
       await env.DOMAIN_EVENTS_QUEUE.send(job, { contentType: 'json' });
     }
     let outbox = 0;
+    let email: Awaited<ReturnType<typeof runEmailCron>> = null;
     if (controller.cron === CRONS.everyMinute) {
       // Sweep: events whose immediate dispatch failed (or whose request died) leave within a minute.
       const dbHandle = createDbHandle({
@@ -41,6 +43,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env,
       });
       try {
         outbox = await dispatchPending(dbHandle.db, env.DOMAIN_EVENTS_QUEUE);
+        email = await runEmailCron(dbHandle.db, env, log, new Date(controller.scheduledTime));
       } finally {
         ctx.waitUntil(dbHandle.close());
       }
@@ -48,6 +51,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env,
     log.info('cron.enqueued', {
       heartbeat: 1,
       outbox,
+      email,
       scheduledTime: new Date(controller.scheduledTime).toISOString(),
     });
   } catch (error) {

@@ -2,6 +2,8 @@ import type { AppRouter } from '../lib/context';
 import { affiliationsRoutes, organisationPeopleRoutes } from './affiliations/affiliations.routes';
 import { auditRoutes } from './audit/audit.routes';
 import { cacheAdminRoutes } from './cache/cache.routes';
+import { emailPublicRoutes } from './email/email.public.routes';
+import { emailRoutes } from './email/email.routes';
 import { exportsRoutes } from './exports/exports.routes';
 import { gdprRoutes } from './gdpr/gdpr.routes';
 import { healthRoutes } from './health/health.routes';
@@ -56,6 +58,8 @@ export const MODULES: ModuleMount[] = [
   { prefix: '/api/v1/admin/cache', routes: cacheAdminRoutes },
   { prefix: '/api/v1/notifications', routes: notificationsRoutes },
   { prefix: '/api/v1/exports', routes: exportsRoutes },
+  { prefix: '/api/v1/email', routes: emailRoutes },
+  { prefix: '/', routes: emailPublicRoutes },
 ];
 
 /** `/api/v1` paths reachable without signing in. */

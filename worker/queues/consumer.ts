@@ -6,6 +6,18 @@ import { readConfig } from '../lib/config';
 import { createLogger, type Logger } from '../lib/logger';
 import { createReporter, type ErrorReporter } from '../lib/sentry';
 import { cacheInvalidationSubscriber } from '../modules/cache/cache.events';
+import { decideCampaign, startCampaign } from '../modules/email/email.campaigns.service';
+import {
+  campaignDecideMessageSchema,
+  campaignStartMessageSchema,
+  emailSendMessageSchema,
+  handleSendMessage,
+} from '../modules/email/email.sending';
+import {
+  advanceEnrolments,
+  handleEmailDomainEvent,
+  sequenceAdvanceMessageSchema,
+} from '../modules/email/email.sequences.service';
 import { exportBuildSchema, failDeadExport, runExportJob } from '../modules/exports/exports.consumer';
 import { failDeadImport, importCommitSchema, runImportCommit } from '../modules/imports/imports.consumer';
 import {
@@ -54,7 +66,12 @@ function handler<S extends z.ZodType>(schema: S, handle: Handler<S>['handle']): 
 export const DOMAIN_EVENT_SUBSCRIBERS: {
   name: string;
   handle(event: DomainEventMessage, deps: ConsumerDeps): Promise<void>;
-}[] = [cacheInvalidationSubscriber, notificationsSubscriber, { name: 'webhooks', handle: fanOutWebhooks }];
+}[] = [
+  cacheInvalidationSubscriber,
+  notificationsSubscriber,
+  { name: 'webhooks', handle: fanOutWebhooks },
+  { name: 'email', handle: handleEmailDomainEvent },
+];
 
 const domainEventHandler = handler(domainEventSchema, async (event, deps) => {
   for (const subscriber of DOMAIN_EVENT_SUBSCRIBERS) await subscriber.handle(event, deps);
@@ -70,7 +87,16 @@ const HANDLERS: Record<QueueName, Record<string, Handler<z.ZodType>>> = {
   'webhook-deliveries': {
     [DELIVER_MESSAGE_TYPE]: handler(webhookDeliverSchema, deliverWebhook),
   },
-  'email-sends': {},
+  'email-sends': {
+    'email.send': handler(emailSendMessageSchema, (message, deps) => handleSendMessage(message, deps)),
+    'email.campaign_start': handler(campaignStartMessageSchema, (message, deps) =>
+      startCampaign(message.campaignId, deps),
+    ),
+    'email.campaign_decide': handler(campaignDecideMessageSchema, (message, deps) =>
+      decideCampaign(message.campaignId, deps),
+    ),
+    'email.sequence_advance': handler(sequenceAdvanceMessageSchema, advanceEnrolments),
+  },
   exports: {
     'export.build': handler(exportBuildSchema, runExportJob),
   },

@@ -1,4 +1,4 @@
-import type { RoleId } from '../../../worker/modules/identity/permissions';
+import { DEFAULT_GRANTS, type RoleId } from '../../../worker/modules/identity/permissions';
 import { json, type MatrixRoute } from '../support/authorization-matrix';
 import { FIXTURE_PASSWORD } from '../support/identity-fixture';
 
@@ -122,20 +122,9 @@ export const IDENTITY_ROUTES: MatrixRoute[] = [
     route: 'PUT /api/v1/roles/{id}/permissions',
     request: () => ({
       path: '/api/v1/roles/user/permissions',
+      // The user role's own defaults: the grant is exercised without changing what later cases may do.
       init: json('PUT', {
-        permissions: [
-          ...['organisations', 'people', 'mandates', 'interactions', 'tasks'].flatMap((r) =>
-            ['read', 'create', 'update', 'export'].map((a) => `${r}:${a}`),
-          ),
-          'interactions:delete',
-          'tasks:delete',
-          'exports:read',
-          'exports:create',
-          'exports:export',
-          'reports:read',
-          'users:read',
-          'teams:read',
-        ],
+        permissions: DEFAULT_GRANTS.user,
       }),
     }),
     expect: only(['admin']),

@@ -1,4 +1,5 @@
 export * from './crm';
+export * from './email';
 export * from './exports';
 export * from './identity';
 export * from './imports';

@@ -15,6 +15,7 @@ export const RESOURCES = [
   'teams',
   'roles',
   'settings',
+  'emails',
 ] as const;
 
 export const ACTIONS = ['read', 'create', 'update', 'delete', 'export', 'import', 'manage'] as const;
@@ -78,6 +79,7 @@ export const RESOURCE_DESCRIPTIONS: Record<Resource, string> = {
   teams: 'Teams and their managers',
   roles: 'Roles and their permissions',
   settings: 'Product settings, webhooks, email and cache administration',
+  emails: 'Email templates, audiences, campaigns (manage = send), drip sequences and analytics',
 };
 
 export const ACTION_DESCRIPTIONS: Record<Action, string> = {
@@ -105,6 +107,7 @@ export const DEFAULT_GRANTS: Record<RoleId, Permission[]> = {
     ...grant(['exports'], ['read', 'create', 'export']),
     ...grant(['reports'], ['read', 'export']),
     ...grant(['users', 'teams', 'roles', 'settings'], ['read']),
+    ...grant(['emails'], ['read', 'create', 'update', 'delete', 'export', 'import', 'manage']),
   ],
   user: [
     ...grant(CRM, ['read', 'create', 'update', 'export']),
@@ -112,8 +115,14 @@ export const DEFAULT_GRANTS: Record<RoleId, Permission[]> = {
     ...grant(['exports'], ['read', 'create', 'export']),
     ...grant(['reports'], ['read']),
     ...grant(['users', 'teams'], ['read']),
+    ...grant(['emails'], ['read', 'create', 'update', 'import']),
   ],
-  viewer: [...grant(CRM, ['read']), ...grant(['reports'], ['read']), ...grant(['users', 'teams'], ['read'])],
+  viewer: [
+    ...grant(CRM, ['read']),
+    ...grant(['reports'], ['read']),
+    ...grant(['users', 'teams'], ['read']),
+    ...grant(['emails'], ['read']),
+  ],
 };
 
 export function isPermission(value: string): value is Permission {
