@@ -355,9 +355,9 @@ describe('the pipeline: domain-events queue → rules → stored notifications',
       [[soon, late, mandate]],
     );
     expect(
-      timeBased.rows.map(
-        (row: { type: string; recipient_id: string }) => `${row.type}:${who(row.recipient_id)}`,
-      ),
+      timeBased.rows
+        .map((row: { type: string; recipient_id: string }) => `${row.type}:${who(row.recipient_id)}`)
+        .sort(),
     ).toEqual([
       'mandate_expiring:otherManager',
       'mandate_expiring:otherUser',

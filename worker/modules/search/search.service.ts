@@ -66,6 +66,15 @@ function invalidCursor(): AppError {
   });
 }
 
+/**
+ * The reference time of recency boosts: the current hour, so two searches a moment apart
+ * rank identically (the boost is measured in days; an hour changes nothing a user sees).
+ */
+function currentReferenceTime(): string {
+  const hour = 3_600_000;
+  return new Date(Math.floor(Date.now() / hour) * hour).toISOString();
+}
+
 /** The reference time of recency boosts travels in the cursor, so scores do not drift between pages. */
 function referenceTime(value: unknown): string {
   if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw invalidCursor();
@@ -256,7 +265,7 @@ export interface SearchResponse {
 /** GET /search: every readable type at once, `limit` hits each; the cursor pages the types that have more. */
 export async function search(deps: ActorDeps, query: SearchQuery): Promise<SearchResponse> {
   const types = typesFor(deps.actor, SEARCH_TYPES, query.types);
-  let ref = new Date().toISOString();
+  let ref = currentReferenceTime();
   let positions: Partial<Record<SearchType, Position | null>> | null = null;
   if (query.cursor) {
     const values = decodeCursor(query.cursor, 1 + SEARCH_TYPES.length * 2);
@@ -321,7 +330,7 @@ async function searchOne<H>(
   query: { q: string; limit: number; cursor?: string },
   filters: (SQL | undefined)[],
 ): Promise<EntitySearchPage<H>> {
-  let ref = new Date().toISOString();
+  let ref = currentReferenceTime();
   let after: Position | null = null;
   if (query.cursor) {
     const [time, score, id] = decodeCursor(query.cursor, 3);
@@ -392,7 +401,7 @@ export async function autocomplete(deps: ActorDeps, query: AutocompleteQuery): P
   };
   const compiled = await compileQuery(deps.db, parseSearchQuery(query.q, { prefixMin: 2 }));
   if (!compiled) return response;
-  const ref = new Date().toISOString();
+  const ref = currentReferenceTime();
   const found = await runStatements(
     deps.db,
     types.map((type) =>
