@@ -8,9 +8,9 @@ describe('docs/permissions.md', () => {
     expect(readFileSync(PERMISSIONS_DOC, 'utf8')).toBe(renderPermissionsDoc());
   });
 
-  it('describes 77 permissions, and each lower role holds a subset of the role above', () => {
-    expect(ALL_PERMISSIONS).toHaveLength(77);
-    expect(DEFAULT_GRANTS.admin).toHaveLength(77);
+  it('describes 84 permissions (12 resources × 7 actions), and each lower role holds a subset of the role above', () => {
+    expect(ALL_PERMISSIONS).toHaveLength(84);
+    expect(DEFAULT_GRANTS.admin).toHaveLength(84);
     const subset = (a: string[], b: string[]) => a.every((permission) => b.includes(permission));
     expect(subset(DEFAULT_GRANTS.viewer, DEFAULT_GRANTS.user)).toBe(true);
     expect(subset(DEFAULT_GRANTS.user, DEFAULT_GRANTS.manager)).toBe(true);
