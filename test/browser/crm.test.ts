@@ -117,9 +117,20 @@ function column(page: Page, stage: string): Locator {
  * the column, and release.
  */
 async function dragCard(page: Page, from: Locator, to: Locator): Promise<void> {
-  await from.scrollIntoViewIfNeeded();
-  const source = await from.boundingBox();
-  const target = await to.boundingBox();
+  // The board may re-render after the previous move's revalidation (the card element is
+  // replaced): measure again on a fresh element rather than fail before the gesture starts.
+  let source: Awaited<ReturnType<Locator['boundingBox']>> = null;
+  let target: Awaited<ReturnType<Locator['boundingBox']>> = null;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await from.scrollIntoViewIfNeeded();
+      source = await from.boundingBox();
+      target = await to.boundingBox();
+      break;
+    } catch (error) {
+      if (attempt >= 3 || !String(error).includes('not attached to the DOM')) throw error;
+    }
+  }
   if (!source || !target) throw new Error('card or column not on screen');
   await page.mouse.move(source.x + 6, source.y + 6);
   await page.mouse.down();
